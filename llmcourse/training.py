@@ -1,0 +1,152 @@
+"""One training loop for every chapter: seeded, with a tqdm progress bar, and a history of
+loss, accuracy, wall time and peak memory per epoch."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import psutil
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+from tqdm.auto import tqdm
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and PyTorch, and ask PyTorch for deterministic kernels."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int = 24) -> TensorDataset:
+    """Tokenise once, pad to ``max_length``: a dataset of (input_ids, attention_mask, label)."""
+    enc = tokenizer(list(texts), padding="max_length", truncation=True, max_length=max_length, return_tensors="pt")
+    return TensorDataset(enc["input_ids"], enc["attention_mask"], torch.as_tensor(list(labels)))
+
+
+def loader(dataset: TensorDataset, batch_size: int = 32, shuffle: bool = False, seed: int = 0) -> DataLoader:
+    """A DataLoader whose shuffling order is fixed by ``seed``."""
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
+                      generator=torch.Generator().manual_seed(seed) if shuffle else None)
+
+
+def count_trainable(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def count_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+class PeakMemory:
+    """Peak resident memory above the starting level, sampled every few milliseconds.
+
+    On the CPU PyTorch has no allocator statistics, so the process's RSS is what we can
+    measure honestly: it includes activations, gradients and optimiser states."""
+
+    def __init__(self, interval: float = 0.005):
+        self.interval, self.peak_bytes = interval, 0
+        self._proc, self._stop = psutil.Process(), threading.Event()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak_bytes = max(self.peak_bytes, self._proc.memory_info().rss - self._start)
+            time.sleep(self.interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self._start = self._proc.memory_info().rss
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_bytes = max(self.peak_bytes, self._proc.memory_info().rss - self._start)
+
+
+@dataclass
+class History:
+    """What a run leaves behind: one entry per epoch."""
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)      # wall time of each epoch's training
+    peak_memory_mb: float = 0.0                             # peak RSS above the start, in MB
+
+    @property
+    def train_seconds(self) -> float:
+        return sum(self.seconds)
+
+
+def _forward(model: nn.Module, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    *inputs, y = batch
+    return model(*inputs), y
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: Iterable, loss_fn: Callable = F.cross_entropy) -> tuple[float, float, torch.Tensor]:
+    """Mean loss, accuracy and the predicted classes over ``data`` (batches of inputs..., y)."""
+    model.eval()
+    losses, preds, ys = [], [], []
+    for batch in data:
+        logits, y = _forward(model, batch)
+        losses.append(loss_fn(logits, y).item() * len(y))
+        preds.append(logits.argmax(-1))
+        ys.append(y)
+    pred, y = torch.cat(preds), torch.cat(ys)
+    return sum(losses) / len(y), (pred == y).float().mean().item(), pred
+
+
+def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = None, *, epochs: int = 3,
+          lr: float = 5e-5, weight_decay: float = 0.0, optimizer: torch.optim.Optimizer | None = None,
+          schedule: Callable[[int, int], float] | None = None, loss_fn: Callable = F.cross_entropy,
+          seed: int = 0, desc: str = "training", progress: bool = True) -> History:
+    """Train ``model`` with AdamW (or the given optimiser) on its trainable parameters.
+
+    ``schedule(step, total_steps)`` multiplies each group's initial learning rate per step
+    (for example a slanted triangular schedule); validation runs after every epoch."""
+    seed_everything(seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    if optimizer is None:
+        if not params:
+            raise ValueError("the model has no trainable parameters: unfreeze something before training")
+        optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    base_lrs = [g["lr"] for g in optimizer.param_groups]
+    total, step, history = epochs * len(train_data), 0, History()
+    bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
+    with PeakMemory() as memory:
+        for _ in range(epochs):
+            model.train()
+            start, running, n = time.perf_counter(), 0.0, 0
+            for batch in train_data:
+                if schedule is not None:
+                    for group, base in zip(optimizer.param_groups, base_lrs):
+                        group["lr"] = base * schedule(step, total)
+                logits, y = _forward(model, batch)
+                loss = loss_fn(logits, y)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                running, n, step = running + loss.item() * len(y), n + len(y), step + 1
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+            history.seconds.append(time.perf_counter() - start)
+            history.train_loss.append(running / n)
+            if val_data is not None:
+                val_loss, val_acc, _ = evaluate(model, val_data, loss_fn)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_acc)
+    bar.close()
+    history.peak_memory_mb = memory.peak_bytes / 2**20
+    return history
