@@ -1,0 +1,126 @@
+"""The shared training loop, timing and memory helpers, on tiny models so it runs in seconds."""
+
+import time
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import TensorDataset
+
+from llmcourse.timing import latency_ms
+from llmcourse.training import (History, PeakMemory, count_params, count_trainable, encode, evaluate, loader,
+                                seed_everything, train)
+
+
+def _toy(n: int = 256, seed: int = 0) -> TensorDataset:
+    """Two Gaussian blobs in 8 dimensions: a task a linear model learns in a few epochs."""
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 2, (n,), generator=g)
+    x = torch.randn(n, 8, generator=g) + 1.5 * (2 * y[:, None] - 1)
+    return TensorDataset(x, y)
+
+
+def _model(seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+
+
+def test_seed_everything_reproduces_random_draws():
+    seed_everything(3)
+    a = (torch.rand(4), __import__("random").random(), __import__("numpy").random.rand())
+    seed_everything(3)
+    b = (torch.rand(4), __import__("random").random(), __import__("numpy").random.rand())
+    assert torch.equal(a[0], b[0]) and a[1:] == b[1:]
+
+
+def test_tiny_model_trains_loss_falls_and_history_is_filled():
+    data = _toy()
+    model = _model()
+    before, acc_before, _ = evaluate(model, loader(data, 64))
+    h = train(model, loader(data, 32, shuffle=True), loader(_toy(128, 1), 64), epochs=4, lr=1e-2, progress=False)
+    assert isinstance(h, History)
+    assert len(h.train_loss) == len(h.val_loss) == len(h.val_accuracy) == len(h.seconds) == 4
+    assert h.train_loss[-1] < h.train_loss[0] and h.train_loss[-1] < before
+    assert h.val_accuracy[-1] > 0.9 > acc_before
+    assert all(s > 0 for s in h.seconds) and h.train_seconds == pytest.approx(sum(h.seconds))
+    assert h.peak_memory_mb >= 0
+
+
+def test_training_is_reproducible():
+    runs = []
+    for _ in range(2):
+        model = _model()
+        h = train(model, loader(_toy(), 32, shuffle=True, seed=5), loader(_toy(64, 1), 64), epochs=2, lr=1e-2,
+                  seed=5, progress=False)
+        runs.append((h.train_loss, h.val_accuracy, [p.detach().clone() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0] and runs[0][1] == runs[1][1]
+    assert all(torch.equal(p, q) for p, q in zip(runs[0][2], runs[1][2]))
+
+
+def test_without_validation_data_only_training_loss_is_kept():
+    h = train(_model(), loader(_toy(64), 32), epochs=2, progress=False)
+    assert len(h.train_loss) == 2 and h.val_loss == [] and h.val_accuracy == []
+
+
+def test_progress_bar_is_optional(capsys):
+    train(_model(), loader(_toy(64), 32), epochs=1, progress=False)
+    assert capsys.readouterr().err == ""
+    train(_model(), loader(_toy(64), 32), epochs=1, progress=True, desc="toy run")
+    assert "toy run" in capsys.readouterr().err
+
+
+def test_schedule_scales_learning_rate():
+    model = _model()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    seen = []
+    train(model, loader(_toy(64), 32), epochs=1, optimizer=opt, progress=False,
+          schedule=lambda step, total: seen.append((step, total)) or 0.5)
+    assert seen == [(0, 2), (1, 2)] and opt.param_groups[0]["lr"] == pytest.approx(0.05)
+
+
+def test_error_on_model_without_trainable_parameters():
+    model = _model()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    assert count_trainable(model) == 0 and count_params(model) == 8 * 16 + 16 + 16 * 2 + 2
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        train(model, loader(_toy(64), 32), epochs=1, progress=False)
+
+
+def test_loader_shuffle_is_seeded():
+    data = TensorDataset(torch.arange(100), torch.zeros(100, dtype=torch.long))
+    order = lambda seed: torch.cat([x for x, _ in loader(data, 10, shuffle=True, seed=seed)])  # noqa: E731
+    assert torch.equal(order(0), order(0)) and not torch.equal(order(0), order(1))
+    assert torch.equal(torch.cat([x for x, _ in loader(data, 10)]), torch.arange(100))
+
+
+def test_encode_pads_to_max_length():
+    from llmcourse.pretrained import load_tokenizer
+    ds = encode(load_tokenizer(), ["a headline", "a much longer headline " * 10], [0, 3], max_length=24)
+    ids, mask, y = ds.tensors
+    assert ids.shape == mask.shape == (2, 24) and y.tolist() == [0, 3]
+    assert mask[1].all() and mask[0].sum() == 4  # [CLS] a headline [SEP]
+
+
+def test_latency_is_the_median():
+    # 3 warm-up calls that are not timed (a slow first call), then 5 timed ones: median 5 ms,
+    # while the mean (33 ms), the minimum (1 ms) or timing the warm-up would give other numbers
+    delays = iter([0.3, 0.0, 0.0] + [0.007, 0.001, 0.150, 0.005, 0.003])
+    assert 4.5 < latency_ms(lambda: time.sleep(next(delays)), repeats=5, warmup=3) < 15
+    with pytest.raises(ValueError, match="repeats"):
+        latency_ms(lambda: None, repeats=0)
+
+
+def test_latency_counts_warmup_and_repeats():
+    calls = []
+    latency_ms(lambda: calls.append(1), repeats=7, warmup=2)
+    assert len(calls) == 9
+
+
+def test_peak_memory_sees_an_allocation():
+    with PeakMemory() as m:
+        block = torch.ones(64 * 2**20 // 4)  # 64 MiB, touched
+        time.sleep(0.05)
+    del block
+    assert m.peak_bytes >= 0
+    assert m.peak_bytes > 32 * 2**20
