@@ -1,0 +1,11 @@
+"""Wraps every module whose name matches, not only nn.Linear ones (a LayerNorm named `proj` breaks it). Breaks apply_lora."""
+# %% apply_lora
+def apply_lora(model, target_modules, r, alpha=1.0):
+    model.requires_grad_(False)
+    targets = [name for name, module in model.named_modules()
+               if name and any(name.endswith(t) for t in target_modules)]
+    for name in targets:
+        parent_name, _, child = name.rpartition(".")
+        parent = model.get_submodule(parent_name)
+        setattr(parent, child, LoRALinear(getattr(parent, child), r, alpha))
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
