@@ -1,0 +1,7 @@
+"""Off by one: the top group already gets lr / factor. Breaks discriminative_param_groups."""
+# %% discriminative_param_groups
+def discriminative_param_groups(layer_groups, lr, factor=2.6):
+    n = len(layer_groups)
+    return [{"params": list(group.parameters()), "lr": lr / factor ** (n - i)
+}
+            for i, group in enumerate(layer_groups)]
