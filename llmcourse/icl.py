@@ -305,6 +305,51 @@ def classify(model: CausalLM, tokenizer: WordTokenizer, texts: Sequence[str], la
     return scores.argmax(-1), scores
 
 
+def classify_channel(model: CausalLM, tokenizer: WordTokenizer, texts: Sequence[str], label_words: Sequence[str],
+                     demonstrations: Sequence[Sequence[tuple[str, str]]] | None = None,
+                     **kw) -> tuple[torch.Tensor, torch.Tensor]:
+    """The noisy-channel direction (Min et al., 2022): score each label by the per-token likelihood of
+    the article after a prompt that names the label, log p(text | 'Topic: <label> Article:'). The
+    article, not one rare label word, carries the evidence, and no label prior needs calibrating."""
+    shots = demonstrations if demonstrations is not None else [()] * len(texts)
+    if len(shots) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(shots)} demonstration sets")
+    head = f"Classify the topic of the article. Topics: {label_menu(label_words)}."
+    prefixes, conts = [], []
+    for text, demos in zip(texts, shots):
+        body = tokenizer.encode(text)
+        for w in label_words:
+            tokenizer.token_id(w)  # a clear error for a label word outside the vocabulary
+            shown = [f"Topic: {lw} Article: {t}" for t, lw in demos]
+            prefixes.append(tokenizer.encode("\n\n".join([head, *shown, f"Topic: {w} Article:"])))
+            conts.append(body)
+    scores = continuation_logprobs(model, prefixes, conts, **kw).view(len(texts), len(label_words))
+    return scores.argmax(-1), scores
+
+
+@torch.no_grad()
+def sentence_embeddings(encoder: nn.Module, tokenizer, texts: Sequence[str], max_length: int = 48,
+                        batch_size: int = 64, progress: bool = False, desc: str = "embedding") -> torch.Tensor:
+    """Mean-pooled, L2-normalised embeddings from a sentence encoder such as all-MiniLM-L6-v2
+    (the pooling it was trained with): forward passes only, no training."""
+    encoder.eval()
+    out = []
+    for start in tqdm(range(0, len(texts), batch_size), desc=desc, disable=not progress, leave=False):
+        enc = tokenizer(list(texts[start:start + batch_size]), padding=True, truncation=True,
+                        max_length=max_length, return_tensors="pt")
+        h = encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+        mask = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
+        out.append(F.normalize((h * mask).sum(1) / mask.sum(1), dim=-1))
+    return torch.cat(out)
+
+
+def nearest_label(embeddings: torch.Tensor, label_embeddings: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The label whose (normalised) embedding has the highest cosine similarity with each text, and the
+    similarities (n, K): zero-shot with label descriptions, few-shot with the mean of k examples per label."""
+    sims = embeddings @ F.normalize(label_embeddings, dim=-1).T
+    return sims.argmax(-1), sims
+
+
 # ---------------------------------------------------------------- costs and evidence
 
 def forward_flops(n_tokens: int, d_model: int, n_layer: int) -> tuple[float, float]:

@@ -151,9 +151,9 @@ def test_tiny_model_trains_loss_falls():
     ds = icl.lm_windows(tok, TEXTS * 20, block_size=8)
     assert torch.equal(ds.tensors[0][0, 1:], ds.tensors[1][0, :-1])  # targets are inputs shifted by one
     lm = icl.CausalLM(icl.GPTConfig(vocab_size=len(tok), block_size=8, n_layer=1, n_head=2, d_model=32))
-    h = training.train(lm, training.loader(ds, 16, shuffle=True), None, epochs=8, lr=1e-2,
+    h = training.train(lm, training.loader(ds, 16, shuffle=True), None, epochs=3, lr=1e-2,
                        loss_fn=icl.lm_loss, progress=False)
-    assert h.train_loss[-1] < 0.5 * h.train_loss[0]
+    assert h.train_loss[-1] < 0.7 * h.train_loss[0]
 
 
 def test_classifier_head_reads_the_last_real_token():
