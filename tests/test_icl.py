@@ -170,3 +170,58 @@ def test_prompt_cost_has_a_quadratic_attention_term():
     lin2, att2 = icl.forward_flops(200, 64, 2)
     assert lin2 == 2 * lin1 and att2 == 4 * att1
     assert lin1 == 24 * 100 * 64 ** 2 * 2 and att1 == 4 * 100 ** 2 * 64 * 2
+
+
+def test_channel_scoring_picks_the_topic_whose_prompt_best_predicts_the_text():
+    tok = icl.WordTokenizer(TEXTS + ["n / a"], vocab_size=200, required=WORDS)
+    V = len(tok)
+    W = torch.zeros(V, V)
+    shared = {t for i, a in enumerate(TEXTS) for b in TEXTS[i + 1:] for t in set(tok.encode(a)) & set(tok.encode(b))}
+    for text, word in zip(TEXTS, WORDS):  # a label word in the context raises its topic's own words
+        for t in set(tok.encode(text)) - shared:
+            W[t, tok.token_id(word)] += 40.0
+    lm = BagOfWordsLM(V, W)
+    pred, scores = icl.classify_channel(lm, tok, TEXTS, WORDS)
+    assert pred.tolist() == list(range(5)) and scores.shape == (5, 5)
+    with pytest.raises(ValueError, match="single in-vocabulary token"):
+        icl.classify_channel(lm, tok, TEXTS[:1], ["business", "zebra"])
+
+
+class EmbeddingEncoder(nn.Module):
+    """A stand-in sentence encoder: each token's hidden state is its embedding."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.emb = nn.Embedding(30522, 8)
+
+    def forward(self, input_ids, attention_mask):
+        from types import SimpleNamespace
+        return SimpleNamespace(last_hidden_state=self.emb(input_ids))
+
+
+def test_sentence_embeddings_mean_pool_real_tokens_only():
+    from llmcourse.pretrained import load_tokenizer
+    tokenizer, enc = load_tokenizer(), EmbeddingEncoder()
+    texts = ["shares fell", "the striker scored a late goal in the cup final"]
+    together = icl.sentence_embeddings(enc, tokenizer, texts)
+    alone = torch.cat([icl.sentence_embeddings(enc, tokenizer, [t]) for t in texts])
+    torch.testing.assert_close(together, alone)
+    torch.testing.assert_close(together.norm(dim=-1), torch.ones(2))
+
+
+def test_nearest_label_uses_cosine_similarity():
+    emb = F.normalize(torch.tensor([[1.0, 0.1], [0.1, 1.0]]), dim=-1)
+    labels = torch.tensor([[10.0, 0.0], [0.0, 0.5]])  # lengths must not matter
+    pred, sims = icl.nearest_label(emb, labels)
+    assert pred.tolist() == [0, 1]
+    torch.testing.assert_close(sims, emb @ F.normalize(labels, dim=-1).T)
+
+
+def test_keyword_evidence_finds_distinctive_words():
+    train = ["goal match cup"] * 6 + ["shares profits bank"] * 6
+    labels = [0] * 6 + [1] * 6
+    ev, keywords = icl.keyword_evidence(train, labels, ["a late goal in the cup", "bank shares rose"], 2,
+                                        n_keywords=3, min_count=2)
+    assert set(keywords[0]) == {"goal", "match", "cup"} and set(keywords[1]) == {"shares", "profits", "bank"}
+    assert ev.tolist() == [[2, 0], [0, 2]]
