@@ -12,6 +12,14 @@ from llmcourse.training import (History, PeakMemory, count_params, count_trainab
                                 seed_everything, train)
 
 
+@pytest.fixture(autouse=True)
+def _restore_determinism():
+    """seed_everything switches on deterministic kernels process-wide; leave other test files as found."""
+    before = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    yield
+    torch.use_deterministic_algorithms(before[0], warn_only=before[1])
+
+
 def _toy(n: int = 256, seed: int = 0) -> TensorDataset:
     """Two Gaussian blobs in 8 dimensions: a task a linear model learns in a few epochs."""
     g = torch.Generator().manual_seed(seed)
