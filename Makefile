@@ -24,7 +24,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 # Every chapter is executed (cached by jupyter-cache); warnings are errors.
 book: $(STAMP)
 	@start=$$(date +%s); \
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going \
+	LLMCOURSE_STATIC_PROGRESS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going \
 	  && echo "Book built in $$(( $$(date +%s) - start )) s: open $(abspath _build/html/index.html)"
 
 test: book

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from tqdm.auto import tqdm
+from .progress import progress as progress_bar
 
 
 def seed_everything(seed: int = 0) -> None:
@@ -124,7 +124,7 @@ def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = 
         optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     base_lrs = [g["lr"] for g in optimizer.param_groups]
     total, step, history = epochs * len(train_data), 0, History()
-    bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
+    bar = progress_bar(total=total, desc=desc, disable=not progress, leave=False)
     with PeakMemory() as memory:
         for _ in range(epochs):
             model.train()

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from llmcourse import data
-from llmcourse.data import LABELS, load_articles, load_bbc_news
+from llmcourse.data import LABELS, load_articles, load_bbc_news, unique_articles
 
 TOPIC_COUNTS = {"business": 510, "entertainment": 386, "politics": 417, "sports": 511, "tech": 401}
 
@@ -31,31 +31,33 @@ def test_every_article_has_headline_and_body():
 
 
 def test_split_sizes_and_label_names(splits):
-    assert (len(splits.train), len(splits.validation), len(splits.test)) == (1557, 334, 334)
+    assert (len(splits.train), len(splits.validation), len(splits.test)) == (1491, 317, 317)
     assert splits.label_names == LABELS == ("business", "entertainment", "politics", "sports", "tech")
 
 
 def test_splits_are_stratified(splits):
+    unique = Counter(LABELS[a.label] for a in unique_articles(load_articles()))
     for split in (splits.train, splits.validation, splits.test):
         counts = Counter(LABELS[a.label] for a in split)
-        for name, total in TOPIC_COUNTS.items():
-            assert counts[name] / len(split) == pytest.approx(total / 2225, abs=0.005)
+        for name, total in unique.items():
+            assert counts[name] / len(split) == pytest.approx(total / 2125, abs=0.005)
 
 
-def test_splits_partition_the_corpus(splits):
-    """Each article lands in exactly one split (as a multiset: the corpus has verbatim duplicates)."""
+def test_splits_partition_the_distinct_articles(splits):
+    """Every distinct article lands in exactly one split, and no text is in two splits."""
     key = lambda a: (a.label, a.headline, a.body)  # noqa: E731
-    together = Counter(key(a) for s in (splits.train, splits.validation, splits.test) for a in s)
-    assert together == Counter(key(a) for a in load_articles())
-    objects = [id(a) for s in (splits.train, splits.validation, splits.test) for a in s]
-    assert len(set(objects)) == len(objects) == 2225
+    together = [key(a) for s in (splits.train, splits.validation, splits.test) for a in s]
+    assert len(together) == len(set(together)) == 2125
+    assert set(together) == {key(a) for a in load_articles()}
 
 
-def test_corpus_duplicates_are_known():
-    """BBC News holds 100 articles that repeat another verbatim; the split is by file, so some
-    copies sit in two splits. Pinned here so that a change to the corpus or a de-duplication is noticed."""
-    counts = Counter((a.label, a.headline, a.body) for a in load_articles())
+def test_corpus_duplicates_are_removed_before_splitting():
+    """BBC News holds 100 articles that repeat another verbatim (same topic each time); left in,
+    22 test articles would also be training articles."""
+    articles = load_articles()
+    counts = Counter((a.label, a.headline, a.body) for a in articles)
     assert sum(n - 1 for n in counts.values()) == 100
+    assert len(unique_articles(articles)) == 2125
 
 
 def test_split_is_deterministic_and_seeded(splits):
