@@ -5,11 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test venv clean-book help
+.PHONY: book test venv clean-book help release grade feedback grades
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv if missing)"
 	@echo "make test   build the book, then run the whole test suite"
+	@echo "instructors (nbgrader, run in autograder/):"
+	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
+	@echo "  make grade A=lora     autograde every collected submission of an assignment"
+	@echo "  make feedback A=lora  write the students' feedback reports of an assignment"
+	@echo "  make grades           export every grade to autograder/grades.csv"
 
 venv: $(STAMP)
 
@@ -32,3 +37,31 @@ test: book
 
 clean-book:
 	rm -rf _build
+
+# ---- Instructors: nbgrader's standard commands, run from the course root autograder/ ----
+ASSIGNMENTS := $(notdir $(wildcard solutions/*))
+NBGRADER := cd autograder && PATH="$(abspath $(BIN)):$$PATH" nbgrader
+
+release: $(STAMP)
+	@for a in $(ASSIGNMENTS); do \
+	  $(NBGRADER) generate_assignment $$a --force --log-level=WARN || exit 1; \
+	  echo "released $$a -> exercises/$$a/"; done
+
+define need_assignment
+	@test -n "$(A)" || { echo "say which assignment: make $@ A=<id>, one of: $(ASSIGNMENTS)"; exit 2; }
+	@test -d "solutions/$(A)" || { echo "no assignment '$(A)' in solutions/: one of $(ASSIGNMENTS)"; exit 2; }
+endef
+
+grade: $(STAMP)
+	$(need_assignment)
+	$(NBGRADER) autograde $(A)
+	@echo "graded $(A): scores are in autograder/gradebook.db, graded notebooks in autograder/autograded/"
+
+feedback: $(STAMP)
+	$(need_assignment)
+	$(NBGRADER) generate_feedback $(A)
+	@echo "feedback for $(A) is in autograder/feedback/<student>/$(A)/"
+
+grades: $(STAMP)
+	$(NBGRADER) export --to grades.csv
+	@echo "grades exported to autograder/grades.csv"
