@@ -1,0 +1,47 @@
+"""nbgrader configuration of the course: run every nbgrader command from this folder.
+
+The course root is this folder. Masters live in ../solutions/<id>/<id>.ipynb and
+`nbgrader generate_assignment <id> --force` writes the student version to
+../exercises/<id>/<id>.ipynb, so each notebook has one source of truth.
+"""
+import os
+
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+# Every path is absolute and built from this file's location, so a command works from any
+# working directory and `autograder/grading.py` can load this file and override the paths.
+_here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "llm-adaptation"
+c.CourseDirectory.root = _here
+# nbgrader joins root with "{nbgrader_step}/{student_id}/{assignment_id}"; for the source and
+# release steps student_id is ".", so these resolve to ../solutions/<id> and ../exercises/<id>.
+c.CourseDirectory.source_directory = os.path.join(os.path.dirname(_here), "solutions")
+c.CourseDirectory.release_directory = os.path.join(os.path.dirname(_here), "exercises")
+# An absolute sqlite path: `nbgrader export` resolves a relative one against the working directory.
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, "gradebook.db")
+# Instructor-side scratch files that must never be copied into a student's folder.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Release/fetch/submit/collect on a shared machine go through this exchange folder (git-ignored).
+# A multi-user installation points it at a world-writable folder such as /srv/nbgrader/exchange.
+c.Exchange.root = os.path.join(_here, "exchange")
+
+# Execution at autograde time: the python3 kernel, a per-cell limit (a test cell needs <= 5 s;
+# a student's cell that loops forever is interrupted after this many seconds and graded as an error).
+c.ExecutePreprocessor.kernel_name = "python3"
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+
+# Generating a release: strip outputs and hidden tests, lock the grade cells by checksum.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.enforce_metadata = True
+
+# IgnorePattern stays disabled on purpose: any stderr output in a test cell gives it zero, and
+# our hidden tests are written to print nothing on stderr when the answer is right. A pattern
+# would silently drop whole stderr blocks (student warnings included) from every cell.
+c.IgnorePattern.enabled = False
+
+# Student code writes at most this much output per cell into the graded notebook.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 100
