@@ -1,0 +1,44 @@
+"""Shared fixtures of the autograder tests: the grading tools, and one grading run for all assignments."""
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import grading  # noqa: E402
+
+_RUNS: dict = {}
+
+
+@pytest.fixture(scope="session")
+def catalogue_runs():
+    """Every assignment's reference, release and mutants, graded by the real nbgrader (2 at a time)."""
+    if not _RUNS:
+        start = time.monotonic()
+        jobs = {a: grading.catalogue_submissions(a) for a in grading.assignments()}
+        _RUNS.update(grading.grade_many(jobs, workers=2))
+        _RUNS["_seconds"] = time.monotonic() - start
+    return _RUNS
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the autograde time of each notebook, so every test run records it."""
+    if not _RUNS:
+        return
+    tr = terminalreporter
+    tr.section("nbgrader autograde times (seconds per notebook)")
+    for assignment, run in _RUNS.items():
+        if assignment == "_seconds":
+            continue
+        times = sorted(r.seconds for r in run.results.values() if r.seconds is not None)
+        ref = run.results.get("reference")
+        if not times:
+            tr.write_line(f"{assignment}: no timing (nbgrader log: {run.log[-300:]!r})")
+            continue
+        tr.write_line(
+            f"{assignment:14s} {len(run.results):3d} notebooks in {run.seconds:6.1f} s; "
+            f"reference {ref.seconds if ref and ref.seconds else float('nan'):5.1f} s, "
+            f"median {times[len(times) // 2]:5.1f} s, max {times[-1]:5.1f} s; "
+            f"reference score {ref.score if ref else None}/{ref.max_score if ref else None}")
+    tr.write_line(f"all assignments graded in {_RUNS['_seconds']:.1f} s")

@@ -1,0 +1,51 @@
+"""exercises/<id>/<id>.ipynb is exactly what `nbgrader generate_assignment <id>` makes from solutions/."""
+import os
+import subprocess
+
+import pytest
+
+import grading
+
+ASSIGNMENTS = grading.assignments()
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    """Run the real command from autograder/ (real config), releases and gradebook redirected to a temp dir."""
+    out = tmp_path_factory.mktemp("release")
+    env = dict(os.environ, PATH=f"{grading.BIN}{os.pathsep}{os.environ.get('PATH', '')}", JUPYTER_PLATFORM_DIRS="1")
+    procs = {}
+    for a in ASSIGNMENTS:  # one process per assignment, all at once: each has its own gradebook
+        procs[a] = subprocess.Popen(
+            [str(grading.BIN / "nbgrader"), "generate_assignment", a, "--force",
+             f"--CourseDirectory.release_directory={out}",
+             f"--CourseDirectory.db_url=sqlite:///{out}/{a}.db"],
+            cwd=grading.AUTOGRADER, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    logs = {a: p.communicate(timeout=300)[0] for a, p in procs.items()}
+    return out, logs, {a: p.returncode for a, p in procs.items()}
+
+
+def test_every_assignment_has_a_release():
+    assert ASSIGNMENTS, "no solutions/<id>/<id>.ipynb found"
+    missing = [a for a in ASSIGNMENTS if not grading.release_path(a).exists()]
+    assert not missing, (f"no release for {missing}: run `nbgrader generate_assignment <id> --force` "
+                         "in autograder/ and commit exercises/<id>/")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_matches_generate_assignment(regenerated, assignment):
+    out, logs, codes = regenerated
+    assert codes[assignment] == 0, f"generate_assignment {assignment} failed:\n{logs[assignment]}"
+    made = out / assignment / f"{assignment}.ipynb"
+    assert made.exists(), f"generate_assignment did not write {made}:\n{logs[assignment]}"
+    committed = grading.release_path(assignment)
+    assert committed.exists() and committed.read_bytes() == made.read_bytes(), (
+        f"exercises/{assignment}/{assignment}.ipynb is out of date: run "
+        f"`nbgrader generate_assignment {assignment} --force` in autograder/ and commit it")
+    extra = sorted(p.name for p in committed.parent.iterdir()) != sorted(p.name for p in made.parent.iterdir())
+    assert not extra, f"exercises/{assignment}/ holds files that generate_assignment does not make"
+
+
+def test_nothing_else_in_exercises():
+    stray = [p.name for p in grading.EXERCISES.iterdir() if p.name not in ASSIGNMENTS]
+    assert not stray, f"exercises/ holds {stray}, which have no master in solutions/"

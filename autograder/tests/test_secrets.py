@@ -1,0 +1,96 @@
+"""No solution line and no hidden test line reaches exercises/ or the built book (_build/html)."""
+import html
+import json
+import re
+
+import nbformat
+import pytest
+
+import grading
+
+ASSIGNMENTS = grading.assignments()
+BUILD = grading.ROOT / "_build" / "html"
+
+
+def _regions(source: str, begin: str, end: str) -> list[str]:
+    lines, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == begin:
+            inside = True
+        elif line.strip() == end:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Lines of the master's solution and hidden-test regions that appear nowhere else in the master."""
+    nb = nbformat.read(grading.source_path(assignment), as_version=4)
+    secret, public = set(), set()
+    for cell in nb.cells:
+        inside = set(_regions(cell.source, *grading.SOLUTION_MARKERS)) | set(
+            _regions(cell.source, *grading.HIDDEN_MARKERS))
+        secret |= {_norm(x) for x in inside}
+        public |= {_norm(x) for x in cell.source.splitlines() if x not in inside}
+    # a line too short to be an answer on its own ("return n", ")") proves nothing
+    return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
+
+
+def readable_text(path) -> str:
+    """What a reader of the file sees: notebook sources and outputs, HTML without tags, or the raw text."""
+    raw = path.read_text(errors="replace")
+    if path.suffix == ".ipynb":
+        try:
+            nb = json.loads(raw)
+            parts = ["".join(c.get("source", "")) if isinstance(c.get("source"), list) else c.get("source", "")
+                     for c in nb.get("cells", [])]
+            parts += [json.dumps(c.get("outputs", [])) for c in nb.get("cells", [])]
+            return raw + "\n" + "\n".join(parts)
+        except ValueError:
+            return raw
+    if path.suffix in (".html", ".htm", ".xml"):
+        return raw + "\n" + html.unescape(re.sub(r"<[^>]+>", "", raw))
+    return raw
+
+
+def leaks(folder, secrets: set[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix not in (".ipynb", ".html", ".htm", ".txt", ".md", ".py", ".js",
+                                                     ".json", ".xml", ".tex"):
+            continue
+        text = _norm(readable_text(path))
+        hits = sorted(s for s in secrets if s in text)
+        if hits:
+            found[str(path.relative_to(grading.ROOT))] = hits[:3]
+    return found
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_detector_sees_the_master(assignment):
+    secrets = secret_lines(assignment)
+    assert len(secrets) >= 5, f"{assignment}: only {len(secrets)} secret lines found: are the markers there?"
+    assert leaks(grading.SOLUTIONS / assignment, secrets), "the leak detector misses lines in the master itself"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_secret_in_exercises(assignment):
+    secrets = secret_lines(assignment)
+    found = leaks(grading.EXERCISES, secrets)
+    assert not found, f"solution or hidden-test lines of {assignment} in exercises/: {found}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_secret_in_built_book(assignment):
+    if not BUILD.exists():
+        return  # nothing built yet: `make test` builds the book first, so this runs there
+    secrets = secret_lines(assignment)
+    found = leaks(BUILD, secrets)
+    assert not found, f"solution or hidden-test lines of {assignment} in the built book: {found}"
+    copied = [str(p) for p in BUILD.rglob("*") if "solutions" in p.relative_to(BUILD).parts]
+    assert not copied, f"the built book holds files from solutions/: {copied[:5]}"
