@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
-from tqdm.auto import tqdm
+from .progress import progress as tqdm
 
 # ---------------------------------------------------------------- tokenizer
 
