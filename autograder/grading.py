@@ -399,13 +399,24 @@ def catalogue_submissions(assignment: str) -> list[Submission]:
             + [mutant_submission(m) for m in mutants(assignment)])
 
 
-def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: float | None = None
-               ) -> dict[str, AssignmentRun]:
-    """Grade several assignments, `workers` nbgrader processes at a time (each its own temp course)."""
+def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: float | None = None,
+               return_exceptions: bool = True) -> dict[str, AssignmentRun | Exception]:
+    """Grade several assignments, `workers` nbgrader processes at a time (each its own temp course).
+
+    An assignment that cannot be graded at all (say, generate_assignment fails) maps to its exception.
+    """
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {a: pool.submit(grade, a, subs, timeout, threads) for a, subs in jobs.items()}
-        return {a: f.result() for a, f in futures.items()}
+        results = {}
+        for a, f in futures.items():
+            try:
+                results[a] = f.result()
+            except Exception as error:
+                if not return_exceptions:
+                    raise
+                results[a] = error
+        return results
 
 
 # ---------------------------------------------------------------- command line
@@ -434,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         jobs = {a: catalogue_submissions(a) for a in ids}
     runs = grade_many(jobs, workers=args.workers)
+    for a, run in list(runs.items()):
+        if isinstance(run, Exception):
+            print(f"{a}: could not be graded: {run}", file=sys.stderr)
+            del runs[a]
     if args.json:
         print(json.dumps({a: {s: r.__dict__ for s, r in run.results.items()} for a, run in runs.items()},
                          indent=1))

@@ -4,13 +4,23 @@ import pytest
 import grading
 
 ASSIGNMENTS = grading.assignments()
+
+
+def run_of(runs, assignment):
+    """The grading run of one assignment, or the reason it could not be graded, as a test failure."""
+    run = runs[assignment]
+    if isinstance(run, Exception):
+        pytest.fail(f"{assignment} could not be graded: {type(run).__name__}: {run}")
+    return run
+
+
 CASES = [(a, m.name) for a in ASSIGNMENTS for m in grading.mutants(a)]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_earns_full_marks(catalogue_runs, assignment):
-    res = catalogue_runs[assignment]["reference"]
-    assert res.error is None, f"{assignment}: the reference was not graded: {res.error}\n{catalogue_runs[assignment].log[-3000:]}"
+    res = run_of(catalogue_runs, assignment)["reference"]
+    assert res.error is None, f"{assignment}: the reference was not graded: {res.error}\n{run_of(catalogue_runs, assignment).log[-3000:]}"
     lost = {g: (res.cells[g], res.max_cells[g]) for g in res.max_cells if res.cells[g] != res.max_cells[g]}
     assert not lost, f"{assignment}: the reference loses points in {lost} (a test cell failed or wrote to stderr)"
     assert res.max_score > 0 and res.max_score % 10 == 0, f"{assignment}: total {res.max_score} is not a round number"
@@ -18,7 +28,7 @@ def test_reference_earns_full_marks(catalogue_runs, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_untouched_release_earns_zero_without_crashing(catalogue_runs, assignment):
-    res = catalogue_runs[assignment]["release"]
+    res = run_of(catalogue_runs, assignment)["release"]
     assert res.error is None, f"{assignment}: grading the untouched release failed: {res.error}"
     earned = {g: s for g, s in res.cells.items() if s}
     assert res.score == 0 and not earned, f"{assignment}: the untouched release earns points in {earned}"
@@ -35,7 +45,7 @@ def test_catalogue_covers_every_item(assignment):
 
 @pytest.mark.parametrize("assignment,mutant", CASES)
 def test_mutant_loses_points_on_its_item(catalogue_runs, assignment, mutant):
-    run = catalogue_runs[assignment]
+    run = run_of(catalogue_runs, assignment)
     m = grading.load_mutant(grading.MUTANTS / assignment / f"{mutant}.py")
     res = run[m.student]
     assert res.error is None, f"{assignment}/{mutant} was not graded: {res.error}"
@@ -50,6 +60,6 @@ def test_mutant_loses_points_on_its_item(catalogue_runs, assignment, mutant):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_notebook_autogrades_within_30_seconds(catalogue_runs, assignment):
-    run = catalogue_runs[assignment]
+    run = run_of(catalogue_runs, assignment)
     slow = {s: round(r.seconds, 1) for s, r in run.results.items() if r.seconds is None or r.seconds > 30}
     assert not slow, f"{assignment}: these notebooks took more than 30 s (or were not timed): {slow}"

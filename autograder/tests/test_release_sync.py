@@ -1,4 +1,5 @@
 """exercises/<id>/<id>.ipynb is exactly what `nbgrader generate_assignment <id>` makes from solutions/."""
+import json
 import os
 import subprocess
 
@@ -49,3 +50,24 @@ def test_release_matches_generate_assignment(regenerated, assignment):
 def test_nothing_else_in_exercises():
     stray = [p.name for p in grading.EXERCISES.iterdir() if p.name not in ASSIGNMENTS]
     assert not stray, f"exercises/ holds {stray}, which have no master in solutions/"
+
+
+def test_the_book_never_executes_a_release():
+    """myst-nb runs a notebook unless its metadata says `mystnb.execution_mode: off` or a pattern of
+    `execute.exclude_patterns` in _config.yml matches its path (PurePosixPath.match, as myst-nb does)."""
+    from pathlib import PurePosixPath
+
+    import yaml
+
+    config = yaml.safe_load((grading.ROOT / "_config.yml").read_text())
+    patterns = config.get("execute", {}).get("exclude_patterns", [])
+    executed = []
+    for a in ASSIGNMENTS:
+        path = grading.release_path(a)
+        if not path.exists():
+            continue
+        off = json.loads(path.read_text()).get("metadata", {}).get("mystnb", {}).get("execution_mode") == "off"
+        if not off and not any(PurePosixPath(path.as_posix()).match(p) for p in patterns):
+            executed.append(str(path.relative_to(grading.ROOT)))
+    assert not executed, (f"the book build would execute {executed} (and fail on NotImplementedError): "
+                          f"no pattern of {patterns} matches them; use 'exercises/*/*.ipynb'")

@@ -28,8 +28,8 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def secret_lines(assignment: str) -> set[str]:
-    """Lines of the master's solution and hidden-test regions that appear nowhere else in the master."""
+def _split(assignment: str) -> tuple[set[str], set[str]]:
+    """(lines inside solution / hidden-test regions, lines outside them) of one master."""
     nb = nbformat.read(grading.source_path(assignment), as_version=4)
     secret, public = set(), set()
     for cell in nb.cells:
@@ -37,6 +37,13 @@ def secret_lines(assignment: str) -> set[str]:
             _regions(cell.source, *grading.HIDDEN_MARKERS))
         secret |= {_norm(x) for x in inside}
         public |= {_norm(x) for x in cell.source.splitlines() if x not in inside}
+    return secret, public
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Lines of a master's solution and hidden-test regions that no master shows outside such regions."""
+    public = set().union(*(_split(a)[1] for a in ASSIGNMENTS))
+    secret = _split(assignment)[0]
     # a line too short to be an answer on its own ("return n", ")") proves nothing
     return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
 
