@@ -39,9 +39,22 @@ HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 # ---------------------------------------------------------------- the assignments and their cells
 
-def assignments() -> list[str]:
-    """Ids of the assignments that have a master notebook solutions/<id>/<id>.ipynb."""
+def all_assignments() -> list[str]:
+    """Ids of every master notebook solutions/<id>/<id>.ipynb."""
     return sorted(p.parent.name for p in SOLUTIONS.glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def assignments() -> list[str]:
+    """Ids of the assignments that have a master notebook solutions/<id>/<id>.ipynb.
+
+    COURSE_ASSIGNMENTS=lora,ulmfit (environment) restricts them, e.g. to test one assignment alone.
+    """
+    found = all_assignments()
+    only = [a.strip() for a in os.environ.get("COURSE_ASSIGNMENTS", "").split(",") if a.strip()]
+    unknown = sorted(set(only) - set(found))
+    if unknown:
+        raise ValueError(f"COURSE_ASSIGNMENTS names {unknown}, which have no master; known: {found}")
+    return [a for a in found if a in only] if only else found
 
 
 def source_path(assignment: str) -> Path:
@@ -303,14 +316,15 @@ class Course:
             if sub.timestamp:
                 (folder / "timestamp.txt").write_text(sub.timestamp)
 
-    def autograde(self, assignment: str, students: list[str], timeout: float | None = None) -> AssignmentRun:
+    def autograde(self, assignment: str, students: list[str], timeout: float | None = None,
+                  extra_args: tuple[str, ...] = ()) -> AssignmentRun:
         """One `nbgrader autograde <id>` for every submitted student; never raises for a bad submission.
 
         Each log line is time-stamped on arrival, so the time nbgrader spends on each notebook
         is measured from its "Sanitizing <notebook>" line to the next one (or to the end).
         """
         timeout = timeout if timeout is not None else 120 + 60 * len(students)
-        cmd = [str(BIN / "nbgrader"), "autograde", assignment, "--force"]
+        cmd = [str(BIN / "nbgrader"), "autograde", assignment, "--force", *extra_args]
         start = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=self.root, env=_env(self.threads), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -333,16 +347,23 @@ class Course:
         end = time.monotonic()
         log = "\n".join(text for _, text in lines)
 
-        # seconds per student, from the "Sanitizing .../submitted/<student>/<id>/<nb>.ipynb" lines
+        # each student's part of the log starts with nbgrader's "Creating/updating student with ID 'x'"
         marks = []
-        pattern = re.compile(r"Sanitizing .*[/\\]submitted[/\\](?P<student>[^/\\]+)[/\\]")
-        for t, text in lines:
+        pattern = re.compile(r"Creating/updating student with ID '(?P<student>[^']+)'")
+        for i, (t, text) in enumerate(lines):
             m = pattern.search(text)
             if m:
-                marks.append((t, m.group("student")))
+                marks.append((i, t, m.group("student")))
         seconds: dict[str, float] = {}
-        for (t, student), (t_next, _) in zip(marks, marks[1:] + [(end, None)]):
-            seconds[student] = seconds.get(student, 0.0) + (t_next - t)
+        reasons: dict[str, str] = {}
+        bounds = marks + [(len(lines), end, None)]
+        for (i, t, student), (i_next, t_next, _) in zip(bounds, bounds[1:]):
+            seconds[student] = t_next - t
+            part = [text for _, text in lines[i:i_next]]
+            exceptions = [x.strip() for x in part if re.match(r"^\s*[\w.]*(Error|Exception)\b.*:", x)]
+            errors = [x.split("ERROR]", 1)[1].strip() for x in part if "ERROR]" in x
+                      and "error processing assignment" not in x and "Traceback" not in x]
+            reasons[student] = (exceptions or errors or [""])[-1][:300]
 
         failed = set(re.findall(r"error processing assignment '[^']*' for student '([^']*)'", log))
         results = self.scores(assignment, students)
@@ -351,7 +372,7 @@ class Course:
             res.seconds = seconds.get(student)
             autograded = self.root / "autograded" / student / assignment
             if student in failed:
-                res.error = "nbgrader could not grade this submission (see the log)"
+                res.error = "nbgrader could not grade this submission: " + (reasons.get(student) or "see the log")
             elif timed_out and not autograded.exists():
                 res.error = f"not graded: nbgrader was stopped after {timeout:.0f} s"
             elif not autograded.exists() and res.error is None:
@@ -385,12 +406,17 @@ class Course:
 
 
 def grade(assignment: str, submissions: list[Submission], timeout: float | None = None,
-          threads: int | None = None, workdir: Path | str | None = None) -> AssignmentRun:
-    """Generate the assignment in a temporary course and autograde every submission in one call."""
+          threads: int | None = None, workdir: Path | str | None = None,
+          extra_args: tuple[str, ...] = ()) -> AssignmentRun:
+    """Generate the assignment in a temporary course and autograde every submission in one call.
+
+    `extra_args` go to `nbgrader autograde`, e.g. ("--Execute.timeout=5",).
+    """
     with Course(workdir, threads=threads) as course:
         course.generate(assignment)
         course.submit(assignment, submissions)
-        return course.autograde(assignment, [s.student for s in submissions], timeout=timeout)
+        return course.autograde(assignment, [s.student for s in submissions], timeout=timeout,
+                                extra_args=extra_args)
 
 
 def catalogue_submissions(assignment: str) -> list[Submission]:
@@ -400,14 +426,17 @@ def catalogue_submissions(assignment: str) -> list[Submission]:
 
 
 def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: float | None = None,
-               return_exceptions: bool = True) -> dict[str, AssignmentRun | Exception]:
+               return_exceptions: bool = True, extra_args: tuple[str, ...] = ()
+               ) -> dict[str, AssignmentRun | Exception]:
     """Grade several assignments, `workers` nbgrader processes at a time (each its own temp course).
 
     An assignment that cannot be graded at all (say, generate_assignment fails) maps to its exception.
     """
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {a: pool.submit(grade, a, subs, timeout, threads) for a, subs in jobs.items()}
+        # the largest catalogues first, so that the two workers finish at about the same time
+        order = sorted(jobs, key=lambda a: -len(jobs[a]))
+        futures = {a: pool.submit(grade, a, jobs[a], timeout, threads, None, extra_args) for a in order}
         results = {}
         for a, f in futures.items():
             try:

@@ -61,5 +61,6 @@ def test_mutant_loses_points_on_its_item(catalogue_runs, assignment, mutant):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_notebook_autogrades_within_30_seconds(catalogue_runs, assignment):
     run = run_of(catalogue_runs, assignment)
-    slow = {s: round(r.seconds, 1) for s, r in run.results.items() if r.seconds is None or r.seconds > 30}
+    slow = {s: r.seconds and round(r.seconds, 1) for s, r in run.results.items()
+            if not s.startswith("broken-") and (r.seconds is None or r.seconds > 30)}
     assert not slow, f"{assignment}: these notebooks took more than 30 s (or were not timed): {slow}"

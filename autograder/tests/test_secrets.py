@@ -42,7 +42,7 @@ def _split(assignment: str) -> tuple[set[str], set[str]]:
 
 def secret_lines(assignment: str) -> set[str]:
     """Lines of a master's solution and hidden-test regions that no master shows outside such regions."""
-    public = set().union(*(_split(a)[1] for a in ASSIGNMENTS))
+    public = set().union(*(_split(a)[1] for a in grading.all_assignments()))
     secret = _split(assignment)[0]
     # a line too short to be an answer on its own ("return n", ")") proves nothing
     return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}

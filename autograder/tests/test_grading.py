@@ -1,0 +1,23 @@
+"""The grading tools report a broken submission and go on grading the others."""
+import grading
+from test_catalogue import run_of
+
+
+def test_broken_submissions_are_reported_not_fatal(catalogue_runs):
+    run = run_of(catalogue_runs, "objectives")
+    reasons = {s: run[s].error for s in run.results if s.startswith("broken-")}
+    assert "NotJSONError" in reasons["broken-invalid-json"], reasons
+    assert "No notebooks found" in reasons["broken-renamed"], reasons
+    assert "DeadKernelError" in reasons["broken-kernel-dies"], reasons
+    # a cell that never ends is interrupted at the time limit; the rest of the notebook is graded
+    looping = run["broken-loops-forever"]
+    assert looping.error is None and looping.cells["mlm_mask_public"] == 0, looping
+    assert looping.score == looping.max_score - 10, f"only mlm_mask's 10 points are lost: {looping}"
+    # and every other student of the same nbgrader run was graded
+    assert run["reference"].score == run["reference"].max_score
+
+
+def test_mutant_files_are_well_formed():
+    for assignment in grading.assignments():
+        for mutant in grading.mutants(assignment):
+            assert mutant.doc and mutant.cells, f"{assignment}/{mutant.name}"
