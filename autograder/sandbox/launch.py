@@ -1,0 +1,167 @@
+"""Start an IPython kernel inside a bubblewrap sandbox: the kernel that runs student code at autograde.
+
+The kernelspec autograder/kernels/llm-grader/kernel.json runs `python launch.py -f {connection_file}`.
+The kernel sees the system read-only, the Python install and the virtual environment read-only, its
+working directory read-only with every notebook in it masked, a small private /tmp, and nothing else
+of the course (no solutions/, gradebook, submissions, source or release folders). It has no network,
+its own pid namespace (every process it starts dies with it), an unprivileged uid of its own, and
+rlimits on CPU seconds, memory, processes, file size and open files. Limits can be changed with
+environment variables (LLM_GRADER_CPU_SECONDS, ...; see LIMITS). Needs the Debian package `bubblewrap`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+from pathlib import Path
+
+# name -> (rlimit, default, environment variable that overrides it)
+LIMITS = {
+    "cpu seconds": (resource.RLIMIT_CPU, 600, "LLM_GRADER_CPU_SECONDS"),
+    "address space bytes": (resource.RLIMIT_AS, 4 << 30, "LLM_GRADER_MEMORY_BYTES"),
+    "processes and threads": (resource.RLIMIT_NPROC, 256, "LLM_GRADER_NPROC"),
+    "file size bytes": (resource.RLIMIT_FSIZE, 64 << 20, "LLM_GRADER_FILE_BYTES"),
+    "open files": (resource.RLIMIT_NOFILE, 1024, "LLM_GRADER_OPEN_FILES"),
+    "core file bytes": (resource.RLIMIT_CORE, 0, None),
+}
+TMP_BYTES = int(os.environ.get("LLM_GRADER_TMP_BYTES", 256 << 20))  # size of the kernel's /tmp
+UID_BASE = 200_000  # the kernel runs as uid UID_BASE + this launcher's pid: no other process shares it
+CONNECTION_COPY = "sandbox-connection.json"
+# environment variables passed into the sandbox (everything else is dropped: no tokens, no JPY_PARENT_PID)
+PASS_ENV = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "PYTHONHASHSEED", "NBGRADER_EXECUTION")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox cannot be set up safely; the message says what to fix."""
+
+
+def bwrap_path() -> str:
+    path = shutil.which("bwrap")
+    if path is None:
+        raise SandboxError(
+            "bubblewrap is not installed, and the grading kernel refuses to run student code without it. "
+            "Install it with `apt-get install -y bubblewrap` (Debian/Ubuntu) or your system's package "
+            "manager, then run `autograder/sandbox/check.sh`.")
+    return path
+
+
+def _read_connection(connection_file: Path) -> dict:
+    info = json.loads(connection_file.read_text())
+    if info.get("transport") != "ipc":
+        raise SandboxError(
+            f"the connection file {connection_file} uses transport {info.get('transport')!r}: the sandbox has "
+            "no network, so set `c.KernelManager.transport = 'ipc'` (autograder/secure_config.py does) "
+            "and run the kernel through sandbox.execute.SecureExecute")
+    return info
+
+
+def _check_private(folder: Path, connection_file: Path) -> None:
+    """The kernel may write only to its own socket folder: refuse a shared runtime directory."""
+    others = [p.name for p in folder.iterdir() if p != connection_file]
+    if others:
+        raise SandboxError(
+            f"{folder} holds other files ({', '.join(sorted(others)[:3])}...): the sandboxed kernel needs a "
+            "private folder for its connection file (SecureExecute makes one per kernel); a shared runtime "
+            "directory would let a student's kernel read other kernels' keys")
+
+
+def _system_binds() -> list[str]:
+    args = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    return args
+
+
+def _python_binds() -> list[str]:
+    """The interpreter's install (pyenv or system) and the virtual environment, read-only."""
+    roots = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    args = []
+    for root in sorted(roots):
+        if not any(root == s or root.startswith(s.rstrip("/") + "/") for s in ("/usr", "/bin", "/lib")):
+            args += _parents(root) + ["--ro-bind", root, root]
+    return args
+
+
+def _parents(path: str | Path) -> list[str]:
+    """Create the folders above a bind mount world-traversable (bwrap would make them 0700)."""
+    args = []
+    for parent in reversed(Path(path).parents):
+        if str(parent) not in ("/", "/tmp"):
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> list[str]:
+    folder = connection_file.parent
+    cmd = [bwrap_path(),
+           "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+           "--die-with-parent", "--new-session", "--hostname", "llm-grader",
+           *_system_binds(), *_python_binds(),
+           "--proc", "/proc", "--dev", "/dev",
+           "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+           *_parents(cwd), "--ro-bind", str(cwd), str(cwd)]
+    # notebooks in the working folder: during autograde this is the notebook with the hidden tests
+    for notebook in sorted(cwd.glob("*.ipynb")) + sorted(cwd.glob(".*.ipynb")):
+        cmd += ["--ro-bind", "/dev/null", str(notebook)]
+    cmd += [*_parents(folder), "--bind", str(folder), str(folder), "--chdir", str(cwd), "--clearenv",
+            "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+            "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython",
+            "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib", "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
+            "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LLM_GRADER_SANDBOX", "1"]
+    for var in PASS_ENV:
+        if var in os.environ:
+            cmd += ["--setenv", var, os.environ[var]]
+    # drop to the kernel's own uid inside the sandbox: rlimits such as RLIMIT_NPROC bind a non-root uid only
+    cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+            sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / CONNECTION_COPY), *extra]
+    return cmd
+
+
+def set_limits() -> dict[str, int]:
+    """Apply the rlimits to this process; bwrap and the kernel inherit them."""
+    applied = {}
+    for name, (limit, default, env) in LIMITS.items():
+        value = int(os.environ.get(env, default)) if env else default
+        resource.setrlimit(limit, (value, value))
+        applied[name] = value
+    return applied
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] != "-f":
+        print("usage: launch.py -f CONNECTION_FILE [kernel arguments...]", file=sys.stderr)
+        return 2
+    connection_file = Path(argv[1]).resolve()
+    extra = argv[2:]
+    try:
+        _read_connection(connection_file)
+        folder = connection_file.parent
+        _check_private(folder, connection_file)
+        if os.geteuid() != 0:
+            raise SandboxError("launch.py must start as root to give the kernel a uid of its own "
+                               "(the grader runs as root in this project's container)")
+        uid = UID_BASE + os.getpid()
+        copy = folder / CONNECTION_COPY
+        shutil.copyfile(connection_file, copy)
+        os.chown(copy, uid, uid)
+        os.chmod(copy, 0o400)
+        os.chown(folder, uid, uid)
+        os.chmod(folder, 0o700)
+        cmd = bwrap_command(connection_file, Path.cwd().resolve(), uid, extra)
+    except (SandboxError, OSError, ValueError) as error:
+        print(f"llm-grader sandbox: {error}", file=sys.stderr)
+        return 1
+    set_limits()
+    os.execv(cmd[0], cmd)
+    return 1  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
