@@ -1,0 +1,40 @@
+"""nbgrader settings that run student code safely; nbgrader_config.py loads this file with one line:
+
+    load_subconfig("secure_config.py", path=os.path.dirname(os.path.abspath(__file__)))
+
+Autograde then executes each notebook with sandbox.execute.SecureExecute: student cells are validated
+statically, the kernel runs inside bubblewrap (kernelspec kernels/llm-grader, ipc sockets because the
+sandbox has no network), and the interpreter's state is checked around every test cell. See SECURITY.md.
+"""
+import os
+import sys
+
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+_here = os.path.dirname(os.path.abspath(__file__))
+if _here not in sys.path:
+    sys.path.insert(0, _here)
+
+# nbgrader 0.9.6's default list with Execute replaced by SecureExecute. Import paths, not classes: this
+# file must never fail to load (traitlets would log the error and nbgrader would grade with its defaults,
+# unsandboxed); a broken sandbox package instead makes every autograde fail loudly.
+c.Autograde.autograde_preprocessors = [
+    "sandbox.execute.SecureExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# The sandbox kernel, whatever kernelspec the student's notebook names; it has no network, so the
+# kernel and nbgrader talk over Unix sockets in a private folder made per kernel.
+c.SecureExecute.kernel_name = "llm-grader"
+c.KernelManager.transport = "ipc"
+# A cell that runs too long is interrupted (the kernelspec's interrupt_mode is "message": bubblewrap does
+# not forward signals); a kernel that does not start in a minute is an error, not a hang.
+c.SecureExecute.interrupt_on_timeout = True
+c.SecureExecute.startup_timeout = 60
+c.SecureExecute.validate_cells = True
+c.SecureExecute.runtime_guard = True
+c.SecureExecute.partial_credit = False
