@@ -300,6 +300,27 @@ class Course:
             raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.stdout}{done.stderr}")
         return self.root / "release" / assignment / f"{assignment}.ipynb"
 
+    def generate_all(self, assignments_: list[str]) -> None:
+        """Copy several masters into source/ and generate them all in ONE nbgrader process ('*')."""
+        for assignment in assignments_:
+            src = self.root / "source" / assignment
+            if src.exists():
+                shutil.rmtree(src)
+            shutil.copytree(SOLUTIONS / assignment, src, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        done = self.nbgrader("generate_assignment", "*", "--force")
+        missing = [a for a in assignments_ if not (self.root / "release" / a / f"{a}.ipynb").exists()]
+        if missing:
+            raise RuntimeError(f"nbgrader generate_assignment did not make {missing}:\n{done.stdout}{done.stderr}")
+
+    def adopt(self, template: "Course", assignment: str) -> None:
+        """Start from another course's generated gradebook, source and release (saves a generate run)."""
+        shutil.copy(template.root / "gradebook.db", self.root / "gradebook.db")
+        for step in ("source", "release"):
+            dest = self.root / step / assignment
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(template.root / step / assignment, dest)
+
     def submit(self, assignment: str, submissions: list[Submission]) -> None:
         """Write submitted/<student>/<assignment>/... as `nbgrader collect` would."""
         seen = set()
@@ -407,13 +428,17 @@ class Course:
 
 def grade(assignment: str, submissions: list[Submission], timeout: float | None = None,
           threads: int | None = None, workdir: Path | str | None = None,
-          extra_args: tuple[str, ...] = ()) -> AssignmentRun:
+          extra_args: tuple[str, ...] = (), template: Course | None = None) -> AssignmentRun:
     """Generate the assignment in a temporary course and autograde every submission in one call.
 
-    `extra_args` go to `nbgrader autograde`, e.g. ("--Execute.timeout=5",).
+    `extra_args` go to `nbgrader autograde`, e.g. ("--Execute.timeout=5",); `template` is a course
+    where the assignment is already generated (see grade_many).
     """
     with Course(workdir, threads=threads) as course:
-        course.generate(assignment)
+        if template is not None:
+            course.adopt(template, assignment)
+        else:
+            course.generate(assignment)
         course.submit(assignment, submissions)
         return course.autograde(assignment, [s.student for s in submissions], timeout=timeout,
                                 extra_args=extra_args)
@@ -433,10 +458,24 @@ def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: flo
     An assignment that cannot be graded at all (say, generate_assignment fails) maps to its exception.
     """
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
+    template = Course(threads=threads)  # every assignment generated once, by one nbgrader process
+    try:
+        template.generate_all(list(jobs))
+    except Exception:
+        template.close()
+        template = None  # each grade() then generates its own and reports what fails
+    try:
+        return _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template)
+    finally:
+        if template is not None:
+            template.close()
+
+
+def _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # the largest catalogues first, so that the two workers finish at about the same time
         order = sorted(jobs, key=lambda a: -len(jobs[a]))
-        futures = {a: pool.submit(grade, a, jobs[a], timeout, threads, None, extra_args) for a in order}
+        futures = {a: pool.submit(grade, a, jobs[a], timeout, threads, None, extra_args, template) for a in order}
         results = {}
         for a, f in futures.items():
             try:
