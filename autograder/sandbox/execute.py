@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import os
 import secrets
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Bool, Unicode
+from traitlets import Bool, List, Unicode
 
 from nbgrader.preprocessors import Execute
 
@@ -55,6 +56,8 @@ class SecureExecute(Execute):
     kernel_name = Unicode(SANDBOX_KERNEL, help="Kernel that runs student code (the sandbox).").tag(config=True)
     kernels_dir = Unicode(KERNELS_DIR, help="Folder searched first for the kernelspec.").tag(config=True)
     validate_cells = Bool(True, help="Refuse student cells that fail validator.validate.").tag(config=True)
+    skip_validation_for = List(Unicode(), help="fnmatch patterns of student ids whose cells are NOT validated: "
+                               "only for testing the other layers (tests/test_hostile.py); keep it empty.").tag(config=True)
     runtime_guard = Bool(True, help="Check and restore the interpreter around test cells.").tag(config=True)
     partial_credit = Bool(False, help="Read an execute_result of a test cell as partial credit "
                                       "(nbgrader's default; off: tests pass or fail).").tag(config=True)
@@ -70,7 +73,10 @@ class SecureExecute(Execute):
         self._trusted = trusted
         self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "guard": []}
         self._rejected: dict[int, str] = {}
-        if self.validate_cells:
+        skip = any(fnmatch.fnmatchcase(self._student, p) for p in self.skip_validation_for)
+        if skip:
+            self.log.warning("SecureExecute: student %s: static validation skipped (skip_validation_for)", self._student)
+        if self.validate_cells and not skip:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or index in trusted:
                     continue
@@ -210,7 +216,8 @@ class SecureExecute(Execute):
     def _install_guard(self) -> None:
         name = "_llm_grader_guard_" + secrets.token_hex(8)
         try:
-            ok = self._kernel_run(guard.install_code(name), expression=f"callable({name})")
+            ok = self._kernel_run(guard.install_code(name), expression=guard.install_expression(name))
+            ok = ok and self._kernel_run(f"del {name}_setup", expression=f"callable({name})")
         except Exception:
             ok = None
         if ok:

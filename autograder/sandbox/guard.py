@@ -1,6 +1,7 @@
 """Kernel-side integrity guard: the grader checks and restores the interpreter's state around each test cell.
 
-`install_code(name)` is run silently in the grading kernel before the first cell. It imports the libraries
+`install_code(name)` is run silently in the grading kernel before the first cell and
+`install_expression(name)` evaluated through `user_expressions`. It imports the libraries
 the tests rely on, snapshots their attributes (modules and classes), IPython's input/AST transformers,
 exception handlers, event callbacks, display hooks and Python's hooks, and binds one function under an
 unguessable name. `check_expression(name)` calls it through `user_expressions`, which IPython evaluates
@@ -167,17 +168,19 @@ def __llm_grader_install(name, watched_modules, watched_packages):
 
     ip.user_ns[name] = check
     ip.user_ns_hidden[name] = check
-
-
-__llm_grader_install(NAME, MODULES, PACKAGES)
-del __llm_grader_install
+    return True
 '''
 
 
 def install_code(name: str) -> str:
-    """Python run silently in the kernel before any cell: snapshot the state and bind the check."""
-    return (_SOURCE.replace("NAME, MODULES, PACKAGES",
-                            f"{name!r}, {WATCHED_MODULES!r}, {WATCHED_PACKAGES!r}"))
+    """Silent code that defines the installer as `<name>_setup` (nothing is snapshotted yet)."""
+    return _SOURCE + f"\n{name}_setup = __llm_grader_install\ndel __llm_grader_install\n"
+
+
+def install_expression(name: str) -> str:
+    """The user_expression that takes the snapshot and binds the check as `name`. It runs where the checks
+    will run (outside IPython's builtin and display traps), so the snapshot matches what they see."""
+    return f"{name}_setup({name!r}, {WATCHED_MODULES!r}, {WATCHED_PACKAGES!r})"
 
 
 def check_expression(name: str, after_trusted: bool = False, pin: tuple[str, ...] = ()) -> str:

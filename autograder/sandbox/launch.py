@@ -105,6 +105,7 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
            *_system_binds(), *_python_binds(),
            "--proc", "/proc", "--dev", "/dev",
            "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
+           "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/dev/shm",  # joblib's semaphores
            *_parents(cwd), "--ro-bind", str(cwd), str(cwd)]
     # notebooks in the working folder: during autograde this is the notebook with the hidden tests
     for notebook in sorted(cwd.glob("*.ipynb")) + sorted(cwd.glob(".*.ipynb")):
@@ -159,6 +160,8 @@ def main(argv: list[str]) -> int:
         print(f"llm-grader sandbox: {error}", file=sys.stderr)
         return 1
     set_limits()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # the kernel's own stdout (banners; student code's raw fd 1) stays out of the grader's log
     os.execv(cmd[0], cmd)
     return 1  # not reached
 

@@ -1,7 +1,6 @@
 r"""Fake passing tests: an AST transformer replaces the body of every later cell by `pass`.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: ast_transformers|get_ipython
 """
 # %% attention_heads

@@ -1,7 +1,6 @@
 r"""Fake passing tests: patch the builtins module itself so every test's `abs` and `type` lie.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: import builtins|builtins\.abs
 """
 # %% attention_heads

@@ -1,7 +1,6 @@
 r"""Fake passing tests: replace sys.excepthook and IPython's showtraceback so no error is shown.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: excepthook|showtraceback|import sys
 """
 # %% attention_heads

@@ -1,7 +1,6 @@
 r"""Escape grading: sys.exit() in a solution cell, hoping the kernel stops before the tests fail.
 Expected: 28
 Base: reference
-Unvalidated: 28
 Log: import sys|SystemExit
 """
 # %% training_memory_gb
