@@ -35,6 +35,9 @@ c.KernelManager.transport = "ipc"
 # not forward signals); a kernel that does not start in a minute is an error, not a hang.
 c.SecureExecute.interrupt_on_timeout = True
 c.SecureExecute.startup_timeout = 60
+# nbclient waits 4 s for a cell's outputs after its reply, then fails the whole notebook; on a loaded
+# machine that happens to honest students. Wait longer (a late output is then an error in that cell only).
+c.SecureExecute.iopub_timeout = 15
 c.SecureExecute.validate_cells = True
 c.SecureExecute.runtime_guard = True
 c.SecureExecute.partial_credit = False

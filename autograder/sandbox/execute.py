@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, List, Unicode
 
@@ -99,9 +99,10 @@ class SecureExecute(Execute):
             shutil.rmtree(self._connection_dir, ignore_errors=True)
             s = self._summary
             self.log.info("SecureExecute: student %s: tests passed %d/%d; refused cells: %s; errors in student "
-                          "cells: %s; guard: %s; kernel: %s", self._student, s["passed"], s["tests"],
+                          "cells: %s; guard: %s; kernel %s: %s", self._student, s["passed"], s["tests"],
                           ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
-                          ", ".join(s["guard"]) or "nothing changed", self._dead or "ran to the end")
+                          ", ".join(s["guard"]) or "nothing changed", self.kernel_name,
+                          self._dead or "ran to the end")
 
     def _trusted_indices(self, nb, resources: dict) -> set[int]:
         """Instructor cells: locked or test cells whose source is the gradebook's copy of that cell."""
@@ -167,6 +168,8 @@ class SecureExecute(Execute):
                              self._student, self._dead)
             cell.outputs.append(_error("KernelDied", self._dead))
             return cell, self.resources
+        except CellTimeoutError as error:  # no reply, or outputs that never arrived: an error, not a crash
+            cell.outputs.append(_error("CellTimeoutError", str(error).splitlines()[0]))
         finally:
             cell.source = original
         if index in self._trusted and self._guard_name and not self._dead:

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,11 +35,14 @@ HOSTILE = AUTOGRADER / "hostile"
 ASSIGNMENT = "param_counts"
 HONEST_MUTANT = "mha_bias_ignored"
 CELL_TIMEOUT = 10  # seconds per cell in these runs (the course's own limit is larger)
-SECONDS_PER_NOTEBOOK = 15  # the bound on grading: a class of n notebooks finishes in 15 n + 60 seconds
+LOG = Path(tempfile.gettempdir()) / "llm-grader-hostile.log"  # the last run's nbgrader logs, for debugging
 
 
-def time_bound(notebooks: int) -> float:
-    return SECONDS_PER_NOTEBOOK * notebooks + 60
+def time_bound(notebooks: int, honest_seconds: float = 20.0) -> float:
+    """Grading a class may take at most twice an honest notebook's time per notebook, plus two cell
+    timeouts for the loops, plus a minute. Relative to the honest notebooks graded in the same run, so
+    that a loaded machine does not fail it and a stalled grader does."""
+    return notebooks * 2 * honest_seconds + 2 * CELL_TIMEOUT + 60
 
 
 @dataclass
@@ -151,14 +155,23 @@ def graded():
     runs = {}
     for r in results:
         runs.update(r["run"].results)
-    return {"courses": results, "results": runs, "log": "\n".join(r["run"].log for r in results),
-            "hostiles": hostiles, "seconds": seconds, "bound": time_bound(max(len(c) for c in courses))}
+    log = "\n".join(r["run"].log for r in results)
+    LOG.write_text(log)
+    honest = sorted(r["run"][s].seconds or 0.0 for r in results for s in ("reference", "honest-mutant"))
+    return {"courses": results, "results": runs, "log": log, "hostiles": hostiles, "seconds": seconds,
+            "bound": time_bound(max(len(c) for c in courses), honest[len(honest) // 2])}
 
 
-def _kernel_processes() -> list[str]:
-    """Processes still running as a sandbox uid (UID_BASE + launcher pid)."""
-    out = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if line.split() and int(line.split()[0]) >= UID_BASE]
+def _kernel_processes(wait: float = 15.0) -> list[str]:
+    """Processes still running as a sandbox uid (UID_BASE + launcher pid), after up to `wait` seconds
+    for the kernel's pid namespace to be torn down."""
+    deadline = time.monotonic() + wait
+    while True:
+        out = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
+        left = [line for line in out.splitlines() if line.split() and int(line.split()[0]) >= UID_BASE]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
 
 
 # ------------------------------------------------------------------------------------------ the catalogue
@@ -187,7 +200,7 @@ def test_each_hostile_earns_its_honest_score(graded):
         res = graded["results"][student]
         if res.error or res.score != expected:
             wrong.append(f"{student}: {res.score} (expected {expected}) {res.error or ''} {res.cells}")
-    assert not wrong, "\n".join(wrong)
+    assert not wrong, "\n".join(wrong) + f"\n(nbgrader's log: {LOG})"
 
 
 def test_honest_students_unchanged(graded):
@@ -204,6 +217,14 @@ def test_honest_students_unchanged(graded):
         assert first[student].cells == second[student].cells, f"{student}: per-cell scores differ between courses"
 
 
+def test_every_notebook_ran_in_the_sandbox(graded):
+    students = [s for c in graded["courses"] for s in c["autograded"]]
+    summaries = [line for line in graded["log"].splitlines() if "SecureExecute: student" in line and "tests passed" in line]
+    for student in students:
+        assert any(f"student {student}:" in line and "kernel llm-grader:" in line for line in summaries), \
+            f"{student} was not graded by SecureExecute in the llm-grader sandbox (see {LOG})"
+
+
 def test_log_names_what_happened(graded):
     missing = []
     lines = graded["log"].splitlines()
@@ -211,7 +232,7 @@ def test_log_names_what_happened(graded):
         mine = [line for line in lines if f"student {student}" in line]
         if not any(re.search(pattern, line) for line in mine):
             missing.append(f"{student}: no log line about it matches {pattern!r}")
-    assert not missing, "\n".join(missing)
+    assert not missing, "\n".join(missing) + f"\n(nbgrader's log: {LOG})"
 
 
 def test_no_secret_reaches_a_hostile_students_notebook(graded):
@@ -314,5 +335,4 @@ def test_sandbox_kernel_limits(tmp_path):
     assert forks and int(forks.group(1)) < 300, out["fork"]
     assert "memory refused" in out["memory"], out["memory"]
     assert re.search(r"uid (\d+) pid (\d+)", out["uid"]) and int(out["uid"].split()[1]) >= UID_BASE
-    time.sleep(1)
     assert not _kernel_processes(), f"the forked sleepers outlived the kernel: {_kernel_processes()}"

@@ -3,7 +3,7 @@ the gradebook and /etc/shadow.
 Expected: 28
 Base: reference
 Unvalidated: 28
-Log: import glob|raised
+Log: import glob|raised RuntimeError: found 0 notebooks
 """
 # %% training_memory_gb
 import glob
