@@ -1,0 +1,250 @@
+"""ULMFiT (Howard & Ruder, 2018) in plain PyTorch: slanted triangular learning rates,
+discriminative fine-tuning, gradual unfreezing, and a small AWD-LSTM-style language model
+(Merity et al., 2018) with a concat-pooling classifier."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+# ---- the three schedules -------------------------------------------------------------------
+
+def slanted_triangular_lr(t: int, T: int, lr_max: float, cut_frac: float = 0.1, ratio: float = 32) -> float:
+    """Eq. 3 of the paper: a short linear warm-up over cut = ⌊T·cut_frac⌋ steps to lr_max, then a
+    long linear decay; the rate never falls below lr_max / ratio."""
+    cut = math.floor(T * cut_frac)
+    if cut < 1:
+        raise ValueError(f"T={T} steps with cut_frac={cut_frac} leave no warm-up step: use more steps or a larger cut_frac")
+    p = t / cut if t < cut else 1 - (t - cut) / (cut * (1 / cut_frac - 1))
+    return lr_max * (1 + p * (ratio - 1)) / ratio
+
+
+def stlr_multiplier(cut_frac: float = 0.1, ratio: float = 32):
+    """STLR as a multiplier of each group's base rate, for ``llmcourse.training.train(schedule=...)``."""
+    return lambda step, total: slanted_triangular_lr(step, total, 1.0, cut_frac, ratio)
+
+
+def discriminative_param_groups(layer_groups: Sequence[nn.Module], lr: float, factor: float = 2.6) -> list[dict]:
+    """η^(l-1) = η^l / factor: the top group (last) gets ``lr``, each group below one more division."""
+    n = len(layer_groups)
+    return [{"params": list(group.parameters()), "lr": lr / factor ** (n - 1 - i)} for i, group in enumerate(layer_groups)]
+
+
+def gradual_unfreeze(layer_groups: Sequence[nn.Module], stage: int) -> None:
+    """At stage s (from 0) the top s+1 groups train and the others are frozen."""
+    n = len(layer_groups)
+    for i, group in enumerate(layer_groups):
+        group.requires_grad_(i >= n - 1 - stage)
+
+
+# ---- a word vocabulary -----------------------------------------------------------------------
+
+TOKEN = re.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
+
+
+def tokenize(text: str) -> list[str]:
+    return TOKEN.findall(text.lower())
+
+
+class Vocab:
+    """Words seen at least ``min_freq`` times, most frequent first; index 0 is padding, 1 unknown."""
+
+    def __init__(self, texts: Sequence[str], max_size: int = 8000, min_freq: int = 2):
+        counts = Counter(w for t in texts for w in tokenize(t))
+        self.itos = ["<pad>", "<unk>"] + [w for w, c in counts.most_common(max_size) if c >= min_freq]
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, text: str, max_len: int | None = None) -> list[int]:
+        ids = [self.stoi.get(w, 1) for w in tokenize(text)]
+        return ids[:max_len] if max_len else ids
+
+
+# ---- AWD-LSTM --------------------------------------------------------------------------------
+
+class LockedDropout(nn.Module):
+    """Variational dropout: one mask per sequence, the same at every time step."""
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (batch, time, features)
+        if not self.training or self.p == 0:
+            return x
+        mask = x.new_empty(x.size(0), 1, x.size(2)).bernoulli_(1 - self.p) / (1 - self.p)
+        return x * mask
+
+
+class WeightDropLSTM(nn.Module):
+    """An LSTM layer whose hidden-to-hidden matrix gets DropConnect (weight dropout) in training."""
+
+    def __init__(self, d_in: int, d_hidden: int, weight_p: float):
+        super().__init__()
+        self.lstm = nn.LSTM(d_in, d_hidden, batch_first=True)
+        self.weight_p = weight_p
+        self.weight_hh_raw = nn.Parameter(self.lstm.weight_hh_l0.detach().clone())
+        del self.lstm.weight_hh_l0  # re-created from the raw weight on every forward
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = F.dropout(self.weight_hh_raw, self.weight_p, self.training)
+        out, _ = torch.func.functional_call(self.lstm, {"weight_hh_l0": w}, (x,))
+        return out
+
+
+class AWDLSTM(nn.Module):
+    """Embedding (with embedding dropout) → stacked weight-dropped LSTMs with locked dropout between."""
+
+    def __init__(self, vocab_size: int, d_emb: int = 128, d_hidden: int = 256, n_layers: int = 2,
+                 embed_p: float = 0.05, hidden_p: float = 0.2, weight_p: float = 0.3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, d_emb, padding_idx=0)
+        self.embed_p = embed_p
+        sizes = [d_emb] + [d_hidden] * (n_layers - 1) + [d_emb]  # the last layer returns d_emb, for tying
+        self.layers = nn.ModuleList(WeightDropLSTM(sizes[i], sizes[i + 1], weight_p) for i in range(n_layers))
+        self.drop = LockedDropout(hidden_p)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        w = self.embedding.weight
+        if self.training and self.embed_p:  # drop whole words: rows of the embedding matrix
+            w = w * w.new_empty(w.size(0), 1).bernoulli_(1 - self.embed_p) / (1 - self.embed_p)
+        h = self.drop(F.embedding(ids, w, padding_idx=0))
+        for layer in self.layers:
+            h = self.drop(layer(h))
+        return h
+
+    def layer_groups(self) -> list[nn.Module]:
+        """Bottom to top: the embedding, then each LSTM layer."""
+        return [self.embedding, *self.layers]
+
+
+class LanguageModel(nn.Module):
+    """AWD-LSTM encoder and a softmax layer tied to the embedding."""
+
+    def __init__(self, encoder: AWDLSTM, output_p: float = 0.1):
+        super().__init__()
+        self.encoder, self.drop = encoder, nn.Dropout(output_p)
+        self.bias = nn.Parameter(torch.zeros(encoder.embedding.num_embeddings))
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return F.linear(self.drop(self.encoder(ids)), self.encoder.embedding.weight, self.bias)
+
+
+class ConcatPoolClassifier(nn.Module):
+    """ULMFiT's head: [last hidden state, max-pool, mean-pool] over the real tokens → two layers."""
+
+    def __init__(self, encoder: AWDLSTM, n_classes: int, d_head: int = 50, p: float = 0.1):
+        super().__init__()
+        d = encoder.embedding.embedding_dim
+        self.encoder = encoder
+        self.head = nn.Sequential(nn.BatchNorm1d(3 * d), nn.Dropout(p), nn.Linear(3 * d, d_head), nn.ReLU(),
+                                  nn.BatchNorm1d(d_head), nn.Dropout(p), nn.Linear(d_head, n_classes))
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        h = self.encoder(ids)                                  # (batch, time, d)
+        mask = (ids != 0).unsqueeze(-1)
+        lengths = mask.sum(1).clamp(min=1)                     # (batch, 1)
+        last = h[torch.arange(h.size(0)), lengths.squeeze(1) - 1]
+        max_pool = h.masked_fill(~mask, float("-inf")).amax(1).nan_to_num(0.0, neginf=0.0)
+        mean_pool = (h * mask).sum(1) / lengths
+        return self.head(torch.cat([last, max_pool, mean_pool], dim=1))
+
+    def layer_groups(self) -> list[nn.Module]:
+        return [*self.encoder.layer_groups(), self.head]
+
+
+def lm_batches(ids: torch.Tensor, batch_size: int, bptt: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Cut one long token stream into (input, next-token target) blocks of ``bptt`` tokens."""
+    n = (len(ids) - 1) // (batch_size * bptt) * batch_size * bptt
+    x, y = ids[:n].view(-1, bptt), ids[1:n + 1].view(-1, bptt)
+    return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+
+
+def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+
+def pad_batch(seqs: Sequence[Sequence[int]], max_len: int) -> torch.Tensor:
+    """Right-pad (with 0) or cut token-id lists to one (batch, max_len) tensor; empty texts get one <unk>."""
+    out = torch.zeros(len(seqs), max_len, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        s = list(s[:max_len]) or [1]
+        out[i, :len(s)] = torch.tensor(s)
+    return out
+
+
+# ---- training, written once for the chapter --------------------------------------------------
+
+def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3, desc: str = "LM") -> list[float]:
+    """Next-token training with Adam (β = (0.7, 0.99), as in the paper) and one STLR cycle."""
+    from .progress import progress
+    opt = torch.optim.Adam(lm.parameters(), lr=lr, betas=(0.7, 0.99))
+    total, losses = epochs * len(batches), []
+    bar = progress(total=total, desc=desc)
+    for step in range(total):
+        x, y = batches[step % len(batches)]
+        lm.train()
+        for g in opt.param_groups:
+            g["lr"] = slanted_triangular_lr(step, total, lr)
+        loss = lm_loss(lm(x), y)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(lm.parameters(), 0.5)
+        opt.step()
+        losses.append(loss.item())
+        bar.update(1)
+    bar.close()
+    return losses
+
+
+def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor, *, epochs: int, lr: float = 4e-3,
+                     batch_size: int = 32, gradual: bool = True, discriminative: bool = True, stlr: bool = True,
+                     seed: int = 0, desc: str = "classifier") -> None:
+    """ULMFiT's classifier fine-tuning; each switch turns one ingredient off for ablations.
+    Gradual unfreezing opens one more layer group per epoch, from the top."""
+    from .progress import progress
+    torch.manual_seed(seed)
+    groups = clf.layer_groups()
+    param_groups = (discriminative_param_groups(groups, lr) if discriminative
+                    else [{"params": list(clf.parameters()), "lr": lr}])
+    opt = torch.optim.Adam(param_groups, betas=(0.7, 0.99))
+    base = [g["lr"] for g in opt.param_groups]
+    steps_per_epoch = math.ceil(len(x) / batch_size)
+    total, step = epochs * steps_per_epoch, 0
+    bar = progress(total=total, desc=desc, leave=False)
+    for epoch in range(epochs):
+        if gradual:
+            gradual_unfreeze(groups, epoch)
+        else:
+            clf.requires_grad_(True)
+        clf.train()
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), batch_size):
+            idx = order[i:i + batch_size]
+            if len(idx) < 2:  # BatchNorm needs two examples
+                continue
+            for g, b in zip(opt.param_groups, base):
+                g["lr"] = b * (slanted_triangular_lr(step, total, 1.0) if stlr and total >= 10 else 1.0)
+            loss = F.cross_entropy(clf(x[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            step += 1
+            bar.update(1)
+    bar.close()
+    clf.requires_grad_(True)
+
+
+@torch.no_grad()
+def error_rate(clf: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    clf.eval()
+    return (clf(x).argmax(-1) != y).float().mean().item()
