@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test venv clean-book help release grade feedback grades
+.PHONY: book test venv clean-book help release grade feedback grades sandbox
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv if missing)"
@@ -32,7 +32,13 @@ book: $(STAMP)
 	LLMCOURSE_STATIC_PROGRESS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going \
 	  && echo "Book built in $$(( $$(date +%s) - start )) s: open $(abspath _build/html/index.html)"
 
-test: book
+# The grading sandbox needs bubblewrap (Debian package); as root we install it, otherwise check.sh says how.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null; } || true
+	@sh autograder/sandbox/check.sh
+
+test: book sandbox
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 clean-book:
