@@ -24,7 +24,7 @@ from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from nbgrader.preprocessors import Execute
 
@@ -59,6 +59,8 @@ class SecureExecute(Execute):
     skip_validation_for = List(Unicode(), help="fnmatch patterns of student ids whose cells are NOT validated: "
                                "only for testing the other layers (tests/test_hostile.py); keep it empty.").tag(config=True)
     runtime_guard = Bool(True, help="Check and restore the interpreter around test cells.").tag(config=True)
+    guard_timeout = Integer(60, help="Seconds to wait for the guard's answer (a loaded machine is slow; "
+                                     "no answer counts as tampering).").tag(config=True)
     partial_credit = Bool(False, help="Read an execute_result of a test cell as partial credit "
                                       "(nbgrader's default; off: tests pass or fail).").tag(config=True)
 
@@ -203,7 +205,11 @@ class SecureExecute(Execute):
         """Run code silently (no output, no history); return the expression's value or None."""
         msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
                                  user_expressions={"r": expression} if expression else None)
-        reply = self.wait_for_reply(msg_id)
+        saved, self.timeout = self.timeout, max(self.timeout or 0, self.guard_timeout)
+        try:
+            reply = self.wait_for_reply(msg_id)
+        finally:
+            self.timeout = saved
         if not reply or reply["content"].get("status") != "ok":
             return None
         if expression is None:

@@ -34,7 +34,7 @@ from sandbox.validator import TrustedNames, validate  # noqa: E402
 HOSTILE = AUTOGRADER / "hostile"
 ASSIGNMENT = "param_counts"
 HONEST_MUTANT = "mha_bias_ignored"
-CELL_TIMEOUT = 10  # seconds per cell in these runs (the course's own limit is larger)
+CELL_TIMEOUT = 20  # seconds per cell in these runs (the course's own limit is larger)
 LOG = Path(tempfile.gettempdir()) / "llm-grader-hostile.log"  # the last run's nbgrader logs, for debugging
 
 

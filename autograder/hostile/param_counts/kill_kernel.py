@@ -13,5 +13,8 @@ for pid in (os.getppid(), 1):
         os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
-os.kill(-1, signal.SIGKILL)  # everything else it may signal
+try:
+    os.kill(-1, signal.SIGKILL)  # everything else it may signal
+except OSError:
+    pass
 os.kill(os.getpid(), signal.SIGKILL)
