@@ -1,0 +1,182 @@
+"""A simulated class of 20 students through nbgrader's whole flow: zip_collect, autograde, feedback, export.
+
+The mutant students' expected scores come from the catalogue run (each mutant graded alone by
+grading.py in another course); every other expectation is derived from the release (see simulate_class).
+"""
+import csv
+import hashlib
+import html
+import re
+import time
+
+import pytest
+
+import grading as g
+import simulate_class as sc
+
+CELL_TIMEOUT = 15  # as the catalogue run: a test cell needs <= 5 s; the endless loop costs one limit
+
+
+@pytest.fixture(scope="module")
+def flow(catalogue_runs):
+    """The class graded twice in one temporary course; the hand-in hashes before and after."""
+    assignments = g.assignments()
+    for a in assignments:
+        if isinstance(catalogue_runs.get(a), Exception):
+            pytest.fail(f"{a} could not be graded by the catalogue run: {catalogue_runs[a]}")
+    mutant_cells = {(a, m.name): catalogue_runs[a][m.student].cells
+                    for a in assignments for m in g.mutants(a) if m.student in catalogue_runs[a].results}
+    plan = sc.build_class(assignments, mutant_cells=mutant_cells)
+    course = g.Course()
+    start = time.monotonic()
+    sc.setup_course(course, plan)
+    before = sc.hand_in(course, plan)
+    first = sc.run_flow(course, plan, workers=2, cell_timeout=CELL_TIMEOUT)
+    first_feedback = _feedback_hashes(course.root)
+    after_first = sc.file_hashes(course.root, before)
+    second = sc.run_flow(course, plan, workers=2, cell_timeout=CELL_TIMEOUT, force=False)
+    after_second = sc.file_hashes(course.root, before)
+    seconds = time.monotonic() - start
+    yield dict(plan=plan, root=course.root, first=first, second=second, before=before,
+               after=[after_first, after_second], feedback=[first_feedback, _feedback_hashes(course.root)],
+               seconds=seconds)
+    course.close()
+
+
+def _feedback_hashes(root):
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "feedback").rglob("*")) if p.is_file()}
+
+
+def test_the_class_covers_every_scenario(flow):
+    plan = flow["plan"]
+    assert len(plan.students) >= 20 and set(plan.assignments) == set(g.assignments())
+    scenarios = {e.scenario.split(":")[0] for e in plan.entries}
+    assert scenarios >= {"correct", "blank", "partial", "mutant", "late", "renamed", "cells_deleted",
+                         "tests_edited", "jupyter_4_4", "jupyter_4_5", "invalid_json", "empty_file",
+                         "missing", "endless_loop"}
+    assert {e.channel for e in plan.entries} == {"lms", "submitted", "none"}
+    mutants = {(e.assignment, e.mutant) for e in plan.entries if e.mutant}
+    assert len(mutants) >= 3 * len(plan.assignments), "wrong in different places: several mutants per assignment"
+
+
+def test_every_submission_is_graded_or_reported_with_a_reason(flow):
+    plan, first = flow["plan"], flow["first"]
+    for e in plan.entries:
+        r = first.report(e.student, e.assignment)
+        where = f"{e.student}/{e.assignment} ({e.scenario})"
+        if e.expected_cells is None:
+            assert r.status in ("not graded", "no submission"), (where, r)
+            assert e.reason in r.note and "score 0" in r.note or r.status == "no submission", (where, r.note)
+        else:
+            assert r.status == "graded", (where, r)
+        if e.scenario == "renamed":
+            assert "renamed notebook" in r.note and f"{e.assignment} (1).ipynb" in r.note, r.note
+    # the grader's own report, one CSV per assignment
+    for a in plan.assignments:
+        with open(flow["root"] / f"grading_report_{a}.csv") as f:
+            assert {row["student"] for row in csv.DictReader(f)} == set(plan.students)
+
+
+def test_scores_are_exactly_the_expected_ones(flow):
+    plan, first = flow["plan"], flow["first"]
+    wrong = []
+    for e in plan.entries:
+        if e.expected_cells is None:
+            continue
+        got = first.report(e.student, e.assignment).cells
+        if got != e.expected_cells:
+            diff = {k: (got.get(k), v) for k, v in e.expected_cells.items() if got.get(k) != v}
+            wrong.append(f"{e.student}/{e.assignment} {e.scenario} {e.mutant or ''}: (got, expected) {diff}")
+    assert not wrong, "\n".join(wrong)
+    for e in plan.entries:
+        if e.scenario == "mutant:first":
+            assert sum(e.expected_cells.values()) < sum(g.grade_ids(
+                g.nbformat.read(g.release_path(e.assignment), as_version=4)).values())
+
+
+def test_exported_csv_holds_every_student_and_assignment(flow):
+    plan, rows = flow["plan"], flow["first"].csv_rows
+    by = {(r["student_id"], r["assignment"]): r for r in rows}
+    assert len(by) == len(rows) == len(plan.students) * len(plan.assignments)
+    for e in plan.entries:
+        row = by[(e.student, e.assignment)]
+        assert float(row["score"]) == pytest.approx(e.expected_score), (e.student, e.assignment, e.scenario, row)
+        if e.scenario == "late":
+            assert float(row["raw_score"]) == float(row["max_score"]) > 0
+            assert float(row["late_submission_penalty"]) == float(row["raw_score"]), row
+
+
+def _text(path):
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+def test_every_student_gets_feedback_without_hidden_tests(flow):
+    plan, root = flow["plan"], flow["root"]
+    hidden = {}
+    for a in plan.assignments:
+        master = g.nbformat.read(g.source_path(a), as_version=4)
+        release_text = g.release_path(a).read_text()
+        lines = set()
+        for cell in master.cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if line.strip() == "### BEGIN HIDDEN TESTS":
+                    inside = True
+                elif line.strip() == "### END HIDDEN TESTS":
+                    inside = False
+                elif inside and len(line.strip()) >= 12 and line.strip() not in release_text:
+                    lines.add(line.strip())
+        assert lines, f"{a}: no hidden test lines found in the master"
+        hidden[a] = lines
+    for e in plan.entries:
+        folder = root / "feedback" / e.student / e.assignment
+        if e.expected_cells is None:
+            page = folder / "not_graded.html"
+            assert page.exists(), (e.student, e.assignment, e.scenario)
+            assert "not graded" in page.read_text() and "Reason" in page.read_text()
+            continue
+        page = folder / f"{e.assignment}.html"
+        assert page.exists(), (e.student, e.assignment, e.scenario)
+        text = _text(page)
+        submitted = "".join(d.decode(errors="replace") for d in e.files.values())
+        leaked = [h for h in hidden[e.assignment] if h in text and h not in submitted]
+        assert not leaked, f"{e.student}/{e.assignment}: hidden test lines in the feedback: {leaked[:3]}"
+        assert "hidden tests: not shown" in text
+        # the student's own code and the scores stay
+        own = next(line.strip() for line in g.reference_cells(e.assignment)[g.solution_ids(
+            g.nbformat.read(g.release_path(e.assignment), as_version=4))[0]].splitlines()
+                   if len(line.strip()) > 15)
+        if e.scenario in ("correct", "late", "tests_edited"):
+            assert own in text, (e.student, e.assignment)
+        assert re.search(r"Score: [0-9.]+ / [0-9.]+", text)
+
+
+def test_no_submitted_file_is_lost_or_overwritten(flow):
+    before = flow["before"]
+    for after in flow["after"]:
+        changed = {p: (h, after[p]) for p, h in before.items() if after[p] != h}
+        assert not changed, f"handed-in files changed or vanished: {changed}"
+    # every LMS file arrived in submitted/ byte for byte
+    root, plan = flow["root"], flow["plan"]
+    for e in plan.entries:
+        for name, data in e.files.items():
+            assert (root / "submitted" / e.student / e.assignment / name).read_bytes() == data, (e.student, name)
+
+
+def test_running_the_flow_twice_gives_the_same_result(flow):
+    first, second = flow["first"], flow["second"]
+    assert first.csv_rows == second.csv_rows
+    assert {a: [r.__dict__ for r in rs] for a, rs in first.reports.items()} == \
+        {a: [r.__dict__ for r in rs] for a, rs in second.reports.items()}
+    assert flow["feedback"][0].keys() == flow["feedback"][1].keys()
+
+
+def test_grading_times(flow, record_property):
+    first = flow["first"]
+    times = sorted(t for per in first.autograde_seconds.values() for t in per.values() if t)
+    record_property("class_seconds", flow["seconds"])
+    print(f"\nclass flow: {len(times)} notebooks; steps {({k: round(v, 1) for k, v in first.seconds.items()})}; "
+          f"median {times[len(times) // 2]:.1f} s a notebook, max {times[-1]:.1f} s; "
+          f"both runs {flow['seconds']:.0f} s")
+    assert first.seconds["autograde"] < 60 * len(times), "grading must not hang"
