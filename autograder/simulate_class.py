@@ -334,6 +334,35 @@ def catalogue_scores(plan: ClassPlan, workers: int = 2, cell_timeout: int | None
     return {(a, m.name): runs[a][m.student].cells for a in jobs for m in g.mutants(a) if m.student in runs[a].results}
 
 
+def benchmark(assignment: str, workers: list[int], n_students: int = N_STUDENTS,
+              cell_timeout: int | None = None) -> list[dict]:
+    """Grade one assignment's class serially, then with each number of processes, in one course.
+
+    Each run regrades everything (--force) into the same gradebook; every run must leave exactly the
+    same grade rows (no lost or doubled grade) and the same exported CSV.
+    """
+    plan = build_class([assignment], n_students)
+    extra = (f"--Execute.timeout={cell_timeout}",) if cell_timeout else ()
+    out = []
+    with g.Course() as course:
+        setup_course(course, plan)
+        hand_in(course, plan)
+        _check(course.nbgrader("zip_collect", assignment, "--force"), "zip_collect")
+        for n in [1, *workers]:
+            done = gp.grade_assignment(course.root, assignment, plan.students, extra, True, workers=n)
+            _check(course.nbgrader("export", "--to", f"grades_{n}.csv"), "export")
+            notebooks = sum(1 for t in done.seconds.values() if t)
+            out.append(dict(workers=n, seconds=done.wall, notebooks=notebooks,
+                            per_notebook=done.wall / max(1, notebooks),
+                            snapshot=gp.gradebook_snapshot(course.root, assignment),
+                            csv=(course.root / f"grades_{n}.csv").read_text()))
+        base = out[0]
+        for r in out:
+            r["same_grades"] = r["snapshot"] == base["snapshot"] and r["csv"] == base["csv"]
+            r["speedup"] = base["seconds"] / r["seconds"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("assignments", nargs="*")
@@ -341,7 +370,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, help="keep the course here (default: a temporary folder)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--timeout", type=int, help="per-cell time limit (default: the course's)")
+    p.add_argument("--benchmark", type=int, nargs="*", metavar="N",
+                   help="grade ONE assignment serially, then with N processes; compare the gradebooks")
     args = p.parse_args(argv)
+    if args.benchmark is not None:
+        for r in benchmark(args.assignments[0], args.benchmark or [2], args.students, args.timeout):
+            print(f"{r['workers']} process(es): {r['notebooks']} notebooks in {r['seconds']:.1f} s "
+                  f"({r['per_notebook']:.1f} s a notebook), speed-up {r['speedup']:.2f}, "
+                  f"grade rows {r['snapshot']['rows']}, identical to serial: {r['same_grades']}")
+        return 0
     plan = build_class(args.assignments or None, args.students)
     if args.workdir and args.workdir.exists():
         shutil.rmtree(args.workdir)
