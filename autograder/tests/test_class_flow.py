@@ -180,3 +180,27 @@ def test_grading_times(flow, record_property):
           f"median {times[len(times) // 2]:.1f} s a notebook, max {times[-1]:.1f} s; "
           f"both runs {flow['seconds']:.0f} s")
     assert first.seconds["autograde"] < 60 * len(times), "grading must not hang"
+
+
+def test_hide_hidden_tests_on_one_cell():
+    """The feedback preprocessor alone: placeholder for the region, `ename: evalue` for its error."""
+    import nbformat
+    from feedback import HideHiddenTests
+
+    cell = nbformat.v4.new_code_cell(
+        "# visible line\n### BEGIN HIDDEN TESTS\n_secret_reference = 42\nassert f(3) == _secret_reference\n"
+        "### END HIDDEN TESTS\nprint('after')",
+        metadata={"nbgrader": {"grade": True, "grade_id": "f_hidden", "points": 3, "solution": False}})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="x.py:3: assert f(3) == _secret_reference\n"),
+                    nbformat.v4.new_output("error", ename="AssertionError", evalue="f is wrong",
+                                           traceback=["Traceback", "----> 4 assert f(3) == _secret_reference"])]
+    student = nbformat.v4.new_code_cell("_secret_reference = 1  # ### BEGIN HIDDEN TESTS",
+                                        metadata={"nbgrader": {"solution": True, "grade_id": "f"}})
+    nb = nbformat.v4.new_notebook(cells=[cell, student])
+    out, _ = HideHiddenTests().preprocess(nb, {})
+    text = nbformat.writes(out)
+    assert "assert f(3) == _secret_reference" not in text
+    assert out.cells[0].source.splitlines()[0] == "# visible line"
+    assert "hidden tests: not shown" in out.cells[0].source and out.cells[0].source.endswith("print('after')")
+    assert out.cells[0].outputs[1].traceback == ["AssertionError: f is wrong"]
+    assert out.cells[1].source == "_secret_reference = 1  # ### BEGIN HIDDEN TESTS"  # the student's cell is untouched
