@@ -16,7 +16,7 @@ ALLOWED_MODULES = frozenset({
     "torch.linalg", "torch.fft", "torch.optim", "torch.optim.lr_scheduler", "torch.utils", "torch.utils.data",
     "torch.distributions", "math", "numpy", "numpy.linalg", "numpy.random", "typing", "dataclasses",
     "collections", "collections.abc", "itertools", "functools", "random", "statistics", "re", "string",
-    "enum", "abc", "copy", "operator",
+    "enum", "abc", "copy", "operator", "time",
 })
 # names a student's code may not use at all (unless it binds them itself inside a function)
 DENIED_NAMES = frozenset({
