@@ -262,7 +262,7 @@ def gradebook_snapshot(root: Path, assignment: str) -> dict:
             "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
             "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
             "JOIN assignment a ON sa.assignment_id = a.id JOIN student st ON sa.student_id = st.id "
-            "JOIN grade_cells gc ON g.cell_id = gc.id WHERE a.name = ?", (assignment,)).fetchall()
+            "JOIN base_cell gc ON g.cell_id = gc.id WHERE a.name = ?", (assignment,)).fetchall()
     return {"rows": len(rows), "scores": {(s, c): (auto, manual) for s, c, auto, manual in rows}}
 
 
