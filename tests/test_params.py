@@ -56,7 +56,8 @@ def test_gpt3_worked_exercise():
 
 
 def test_gpt3_shape_with_every_switch_on_matches_gpt2_layout():
-    cfg = GPT2Config(n_layer=96, n_embd=12288, n_head=96, vocab_size=50_000, n_positions=2048)
+    cfg = GPT2Config(n_layer=96, n_embd=12288, n_head=96, vocab_size=50_000, n_positions=2048,
+                     bos_token_id=None, eos_token_id=None)
     assert gpt_params(96, 12288, 96, 50_000, 2048) == meta_param_count(cfg) == 174_601_101_312
 
 
