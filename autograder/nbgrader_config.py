@@ -32,6 +32,9 @@ c.Exchange.root = os.path.join(_here, "exchange")
 c.ExecutePreprocessor.kernel_name = "python3"
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
+# After a cell's reply nbclient waits this long for its last outputs; the default 4 s is too short on a
+# loaded machine (at load 13 whole notebooks failed with "CellTimeoutError ... after 4 seconds").
+c.Execute.iopub_timeout = 15
 # After the last cell the kernel has nothing left to do: stop it at once. The graceful default waits
 # for a kernel that has imported torch to exit, then terminates it anyway: about 3 s per notebook.
 c.Execute.shutdown_kernel = "immediate"
