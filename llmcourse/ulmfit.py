@@ -18,12 +18,21 @@ from torch import nn
 
 def slanted_triangular_lr(t: int, T: int, lr_max: float, cut_frac: float = 0.1, ratio: float = 32) -> float:
     """Eq. 3 of the paper: a short linear warm-up over cut = ⌊T·cut_frac⌋ steps to lr_max, then a
-    long linear decay; the rate never falls below lr_max / ratio."""
+    long linear decay back to lr_max / ratio at t = T.
+
+    One guard: when T·cut_frac is not an integer, eq. 3 overshoots in its last steps and goes below
+    lr_max / ratio, even negative (T = 109: -0.066·lr_max at t = T); the paper says lr_max / ratio is
+    the lowest rate, so p is floored at 0 there. Everywhere else this is eq. 3 exactly."""
+    if not 0 < cut_frac < 1 or ratio < 1:
+        raise ValueError(f"need 0 < cut_frac < 1 and ratio >= 1, got cut_frac={cut_frac}, ratio={ratio}")
     cut = math.floor(T * cut_frac)
     if cut < 1:
-        raise ValueError(f"T={T} steps with cut_frac={cut_frac} leave no warm-up step: use more steps or a larger cut_frac")
+        raise ValueError(f"T={T} steps with cut_frac={cut_frac} leave no warm-up step (cut = floor(T*cut_frac) = 0): "
+                         f"train for at least {math.ceil(1 / cut_frac)} steps or use a larger cut_frac")
+    if not 0 <= t <= T:
+        raise ValueError(f"step t={t} is outside the schedule's 0..T={T}")
     p = t / cut if t < cut else 1 - (t - cut) / (cut * (1 / cut_frac - 1))
-    return lr_max * (1 + p * (ratio - 1)) / ratio
+    return lr_max * (1 + max(p, 0.0) * (ratio - 1)) / ratio
 
 
 def stlr_multiplier(cut_frac: float = 0.1, ratio: float = 32):
@@ -32,13 +41,19 @@ def stlr_multiplier(cut_frac: float = 0.1, ratio: float = 32):
 
 
 def discriminative_param_groups(layer_groups: Sequence[nn.Module], lr: float, factor: float = 2.6) -> list[dict]:
-    """η^(l-1) = η^l / factor: the top group (last) gets ``lr``, each group below one more division."""
+    """η^(l-1) = η^l / factor: the top group (last) gets ``lr``, each group below one more division.
+    The list goes straight into a torch optimiser."""
+    if len(layer_groups) == 0 or factor <= 0:
+        raise ValueError(f"need at least one layer group and factor > 0, got {len(layer_groups)} groups, factor={factor}")
     n = len(layer_groups)
     return [{"params": list(group.parameters()), "lr": lr / factor ** (n - 1 - i)} for i, group in enumerate(layer_groups)]
 
 
 def gradual_unfreeze(layer_groups: Sequence[nn.Module], stage: int) -> None:
-    """At stage s (from 0) the top s+1 groups train and the others are frozen."""
+    """At stage s (from 0) the top s+1 groups train and the others are frozen; from stage
+    len(groups) - 1 on, everything trains."""
+    if stage < 0:
+        raise ValueError(f"stage counts from 0, got {stage}")
     n = len(layer_groups)
     for i, group in enumerate(layer_groups):
         group.requires_grad_(i >= n - 1 - stage)
@@ -50,6 +65,7 @@ TOKEN = re.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
 
 
 def tokenize(text: str) -> list[str]:
+    """Lower-cased words, numbers and single punctuation marks: "Profits ROSE 5%" -> profits, rose, 5, %."""
     return TOKEN.findall(text.lower())
 
 
@@ -65,6 +81,7 @@ class Vocab:
         return len(self.itos)
 
     def encode(self, text: str, max_len: int | None = None) -> list[int]:
+        """Token ids of ``text``, unknown words as 1, cut to ``max_len`` if given."""
         ids = [self.stoi.get(w, 1) for w in tokenize(text)]
         return ids[:max_len] if max_len else ids
 
@@ -170,6 +187,7 @@ def lm_batches(ids: torch.Tensor, batch_size: int, bptt: int) -> list[tuple[torc
 
 
 def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross-entropy over every position of a (batch, time, vocab) output."""
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
 
 
@@ -184,17 +202,25 @@ def pad_batch(seqs: Sequence[Sequence[int]], max_len: int) -> torch.Tensor:
 
 # ---- training, written once for the chapter --------------------------------------------------
 
-def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3, desc: str = "LM") -> list[float]:
-    """Next-token training with Adam (β = (0.7, 0.99), as in the paper) and one STLR cycle."""
+def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3, discriminative: bool = False,
+             desc: str = "LM") -> list[float]:
+    """Next-token training with Adam (β = (0.7, 0.99), as in the paper) and one STLR cycle; with
+    ``discriminative``, rates fall by 2.6 per layer group below the top (stage 2 of ULMFiT)."""
     from .progress import progress
-    opt = torch.optim.Adam(lm.parameters(), lr=lr, betas=(0.7, 0.99))
+    if discriminative:
+        param_groups = discriminative_param_groups(lm.encoder.layer_groups(), lr)
+        param_groups[-1]["params"].append(lm.bias)  # the softmax bias sits on top; its weight is the embedding
+    else:
+        param_groups = [{"params": list(lm.parameters()), "lr": lr}]
+    opt = torch.optim.Adam(param_groups, betas=(0.7, 0.99))
+    base = [g["lr"] for g in opt.param_groups]
     total, losses = epochs * len(batches), []
     bar = progress(total=total, desc=desc)
+    lm.train()
     for step in range(total):
         x, y = batches[step % len(batches)]
-        lm.train()
-        for g in opt.param_groups:
-            g["lr"] = slanted_triangular_lr(step, total, lr)
+        for g, b in zip(opt.param_groups, base):
+            g["lr"] = b * slanted_triangular_lr(step, total, 1.0)
         loss = lm_loss(lm(x), y)
         opt.zero_grad()
         loss.backward()
@@ -206,45 +232,43 @@ def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3
     return losses
 
 
-def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor, *, epochs: int, lr: float = 4e-3,
+def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float = 4e-3,
                      batch_size: int = 32, gradual: bool = True, discriminative: bool = True, stlr: bool = True,
                      seed: int = 0, desc: str = "classifier") -> None:
-    """ULMFiT's classifier fine-tuning; each switch turns one ingredient off for ablations.
-    Gradual unfreezing opens one more layer group per epoch, from the top."""
+    """ULMFiT's classifier fine-tuning for a budget of ``steps`` mini-batches; each switch turns one
+    ingredient off for ablations. The paper unfreezes one group per epoch; with a few dozen labelled
+    examples an epoch is one or two steps, so here a group opens every steps / (2·(groups - 1))
+    steps: the first half of the budget unfreezes from the top, the second half trains everything."""
     from .progress import progress
-    torch.manual_seed(seed)
+    if steps < 10 and stlr:
+        raise ValueError(f"STLR needs at least 10 steps (cut_frac 0.1), got steps={steps}")
+    g = torch.Generator().manual_seed(seed)
     groups = clf.layer_groups()
     param_groups = (discriminative_param_groups(groups, lr) if discriminative
                     else [{"params": list(clf.parameters()), "lr": lr}])
     opt = torch.optim.Adam(param_groups, betas=(0.7, 0.99))
-    base = [g["lr"] for g in opt.param_groups]
-    steps_per_epoch = math.ceil(len(x) / batch_size)
-    total, step = epochs * steps_per_epoch, 0
-    bar = progress(total=total, desc=desc, leave=False)
-    for epoch in range(epochs):
+    base = [group["lr"] for group in opt.param_groups]
+    stage_len = max(1, steps // (2 * (len(groups) - 1)))
+    order = torch.empty(0, dtype=torch.long)
+    clf.requires_grad_(True)
+    clf.train()
+    for step in progress(range(steps), desc=desc, leave=False):
         if gradual:
-            gradual_unfreeze(groups, epoch)
-        else:
-            clf.requires_grad_(True)
-        clf.train()
-        order = torch.randperm(len(x))
-        for i in range(0, len(x), batch_size):
-            idx = order[i:i + batch_size]
-            if len(idx) < 2:  # BatchNorm needs two examples
-                continue
-            for g, b in zip(opt.param_groups, base):
-                g["lr"] = b * (slanted_triangular_lr(step, total, 1.0) if stlr and total >= 10 else 1.0)
-            loss = F.cross_entropy(clf(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            step += 1
-            bar.update(1)
-    bar.close()
+            gradual_unfreeze(groups, step // stage_len)
+        if len(order) < batch_size:  # a new epoch: reshuffle, keeping the leftover examples first
+            order = torch.cat([order, torch.randperm(len(x), generator=g)])
+        idx, order = order[:batch_size], order[batch_size:]
+        for group, b in zip(opt.param_groups, base):
+            group["lr"] = b * slanted_triangular_lr(step, steps, 1.0) if stlr else b
+        loss = F.cross_entropy(clf(x[idx]), y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
     clf.requires_grad_(True)
 
 
 @torch.no_grad()
 def error_rate(clf: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of misclassified examples, in evaluation mode (no dropout)."""
     clf.eval()
     return (clf(x).argmax(-1) != y).float().mean().item()
