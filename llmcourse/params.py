@@ -3,7 +3,7 @@ worked exercise all call these formulas. Names follow Vaswani et al. (2017) and 
 
 from __future__ import annotations
 
-BYTES_PER_PARAM_ADAM = 16  # fp32 weight 4 + gradient 4 + Adam's m and v 4 + 4 (rajbhandari2020zero, kingma2015adam)
+BYTES_PER_PARAM_ADAM = 16  # mixed precision: fp16 weight 2 + fp16 gradient 2, fp32 master weight 4 + Adam's m 4 + v 4 (rajbhandari2020zero)
 FLOPS_PER_PARAM_TOKEN = 6  # 2 forward + 4 backward per parameter and token (kaplan2020scaling, sec. 2.1)
 
 
