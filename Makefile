@@ -46,7 +46,8 @@ clean-book:
 
 # ---- Instructors: nbgrader's standard commands, run from the course root autograder/ ----
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
-NBGRADER := cd autograder && PATH="$(abspath $(BIN)):$$PATH" nbgrader
+# A broken nbgrader_config.py must stop the command, never fall back to nbgrader's unsandboxed defaults.
+NBGRADER := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PATH="$(abspath $(BIN)):$$PATH" nbgrader
 
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \
@@ -60,6 +61,7 @@ endef
 
 grade: $(STAMP)
 	$(need_assignment)
+	@sh autograder/sandbox/check.sh
 	$(NBGRADER) autograde $(A)
 	@echo "graded $(A): scores are in autograder/gradebook.db, graded notebooks in autograder/autograded/"
 

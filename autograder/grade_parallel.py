@@ -60,6 +60,7 @@ def env() -> dict[str, str]:
     e = dict(os.environ)
     e["PATH"] = f"{BIN}{os.pathsep}{e.get('PATH', '')}"  # nbgrader calls `alembic` by name
     e["JUPYTER_PLATFORM_DIRS"] = "1"
+    e["TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR"] = "1"  # a broken config fails, never runs unsandboxed
     e.pop("PYTHONPATH", None)
     return e
 
@@ -147,6 +148,22 @@ def _per_student(lines, end: float) -> tuple[dict[str, float], dict[str, str]]:
     return seconds, errors
 
 
+def notebook_errors(path: Path) -> str:
+    """The errors a graded notebook records, as '<cell>: <Error>: <message>' (first 300 characters)."""
+    try:
+        nb = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return ""
+    found = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if out.get("output_type") == "error":
+                name = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {i}"
+                message = re.sub(r"0x[0-9a-fA-F]+", "0x…", str(out.get("evalue", "")))[:120]  # no addresses: reruns agree
+                found.append(f"{name}: {out.get('ename', '')}: {message}")
+    return "; ".join(found)[:300]
+
+
 def scores(root: Path, assignment: str, students: list[str]) -> dict[str, tuple[float, float, dict]]:
     """student -> (score, max score, grade_id -> score) for every student with a graded submission."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -203,8 +220,9 @@ def grade_assignment(root: Path, assignment: str, students: list[str], extra: tu
         if s in got and autograded.exists():
             rep.status = "graded"
             rep.score, rep.max_score, rep.cells = got[s]
-            if errors.get(s):
-                rep.note = (rep.note + "; " if rep.note else "") + "an error stopped a cell: " + errors[s]
+            stopped = notebook_errors(autograded / f"{assignment}.ipynb")
+            if stopped:  # read from the graded notebook, not the log: a rerun that skips it says the same
+                rep.note = (rep.note + "; " if rep.note else "") + "cells with errors: " + stopped
         else:
             rep.status, rep.score = "not graded", 0.0
             why = errors.get(s) or "nbgrader wrote no graded notebook (see the log)"

@@ -245,6 +245,7 @@ def _env(threads: int | None) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader calls `alembic` by name
     env["JUPYTER_PLATFORM_DIRS"] = "1"  # silences jupyter_core's migration warning
+    env["TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR"] = "1"  # a broken config fails, never runs unsandboxed
     env.pop("PYTHONPATH", None)
     if threads:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):

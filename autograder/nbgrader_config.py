@@ -5,12 +5,16 @@ The course root is this folder. Masters live in ../solutions/<id>/<id>.ipynb and
 ../exercises/<id>/<id>.ipynb, so each notebook has one source of truth.
 """
 import os
+import sys
 
 c = get_config()  # noqa: F821 (injected by traitlets)
 
 # Every path is absolute and built from this file's location, so a command works from any
 # working directory and `autograder/grading.py` can load this file and override the paths.
 _here = os.path.dirname(os.path.abspath(__file__))
+# The course's own nbgrader plug-ins (feedback.py, sandbox/) are imported by name from this folder.
+if _here not in sys.path:
+    sys.path.insert(0, _here)
 
 c.CourseDirectory.course_id = "llm-adaptation"
 c.CourseDirectory.root = _here
@@ -51,3 +55,24 @@ c.IgnorePattern.enabled = False
 # Student code writes at most this much output per cell into the graded notebook.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 100
+
+# Feedback reports: nbgrader's default list plus feedback.HideHiddenTests, which replaces each hidden-test
+# region (and the traceback that would quote it) by one line, so no hidden test reaches a student.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "feedback.HideHiddenTests",
+]
+
+# Late work: "none" records how late a submission is and deducts nothing; "zero" scores it 0 (the
+# exported raw_score keeps what it earned). See the instructor guide for a per-day penalty plug-in.
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# `nbgrader zip_collect`: student id, time stamp and file name from an LMS download's file name, here
+# Blackboard style "<anything>_<student>_attempt_<YYYYMMDDTHHMMSS>_<file>"; adapt it to your LMS.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*_(?P<student_id>[^_/]+)_attempt_(?P<timestamp>\d{8}T\d{6})_(?P<file_id>[^/]+)$")
+
+# Student code runs in the grading sandbox (bubblewrap kernel, static validator, runtime guard):
+# see SECURITY.md. Without bubblewrap every notebook fails to grade with a message saying what to install.
+load_subconfig("secure_config.py", path=_here)  # noqa: F821 (injected by traitlets)

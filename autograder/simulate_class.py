@@ -36,12 +36,9 @@ LATE = "2027-03-03 09:30:00 UTC"
 # (nbgrader's documented example uses 2027-03-01-23-59-00, which dateutil misreads as 23:00.)
 LMS_REGEXP = r".*_(?P<student_id>s\d+)_attempt_(?P<timestamp>\d{8}T\d{6})_(?P<file_id>[^/]+)$"
 
-# The course's choices that the flow adds to the temporary course's config (see the instructor guide).
+# What this simulated course chooses differently from autograder/nbgrader_config.py (which it loads, so the
+# sandbox, the feedback without hidden tests and the rest are the real course's): late work scores zero.
 COURSE_CONFIG = f"""
-import sys as _sys
-_sys.path.insert(0, {str(g.AUTOGRADER)!r})
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor", "feedback.HideHiddenTests"]
 c.LateSubmissionPlugin.penalty_method = "zero"
 c.FileNameCollectorPlugin.named_regexp = {LMS_REGEXP!r}
 c.Execute.iopub_timeout = 60

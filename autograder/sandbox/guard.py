@@ -70,6 +70,10 @@ def __llm_grader_install(name, watched_modules, watched_packages):
                       "Linear", "ndarray", "integer", "floating", "isinstance", "type", "float", "int", "bool",
                       "__eq__", "__ne__", "__bool__", "__float__", "__int__", "__index__", "__hash__"}
 
+    # what a library itself adds to a critical class when a test cell uses it; accepted only while a trusted
+    # cell runs (transformers' PreTrainedModel.initialize_weights sets torch.nn.Module.smart_apply once)
+    library_additions = {("Module", "smart_apply")}
+
     def is_critical(owner, key):
         return owner in critical_modules or key in critical_names or owner in critical_classes
 
@@ -129,7 +133,7 @@ def __llm_grader_install(name, watched_modules, watched_packages):
                         pass
             for key in _list(now):
                 if key not in snap:
-                    if after_trusted and not is_critical(qual, key):
+                    if after_trusted and (not is_critical(qual, key) or (qual, key) in library_additions):
                         snap[key] = now[key]
                         continue
                     found.append("%s.%s (added)" % (qual, key))

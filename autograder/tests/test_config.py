@@ -1,0 +1,52 @@
+"""The course's nbgrader_config.py, as the standard commands load it from autograder/."""
+import re
+import subprocess
+
+from traitlets.config.loader import PyFileConfigLoader
+
+import grading
+
+
+def _config():
+    return PyFileConfigLoader("nbgrader_config.py", path=str(grading.AUTOGRADER)).load_config()
+
+
+def test_standard_commands_grade_in_the_sandbox():
+    c = _config()
+    assert c.Autograde.autograde_preprocessors[0] == "sandbox.execute.SecureExecute"
+    assert "nbgrader.preprocessors.Execute" not in c.Autograde.autograde_preprocessors
+    assert c.SecureExecute.kernel_name == "llm-grader" and c.KernelManager.transport == "ipc"
+    assert c.SecureExecute.validate_cells and c.SecureExecute.runtime_guard
+
+
+def test_feedback_hides_hidden_tests_and_paths_are_the_course_layout():
+    c = _config()
+    assert c.GenerateFeedback.preprocessors[-1] == "feedback.HideHiddenTests"
+    assert c.CourseDirectory.source_directory == str(grading.SOLUTIONS)
+    assert c.CourseDirectory.release_directory == str(grading.AUTOGRADER.parent / "exercises")
+    assert c.Execute.timeout > 0 and c.LateSubmissionPlugin.penalty_method in ("none", "zero")
+
+
+def test_lms_file_names_are_understood():
+    pattern = re.compile(_config().FileNameCollectorPlugin.named_regexp)
+    m = pattern.match("/course/downloaded/lora/extracted/lora_s001_attempt_20270301T120000_lora.ipynb")
+    assert m and m.group("student_id") == "s001" and m.group("file_id") == "lora.ipynb"
+    assert m.group("timestamp") == "20270301T120000"
+    assert not pattern.match("/course/downloaded/lora/extracted/lora.ipynb")
+
+
+def test_a_broken_config_stops_nbgrader(tmp_path):
+    """traitlets logs a config file's error and goes on with defaults (unsandboxed); the grading tools and
+    the Makefile set TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR so that it stops instead."""
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.Execute.timeout = \n")
+    done = subprocess.run([str(grading.BIN / "nbgrader"), "autograde", "nothing"], cwd=tmp_path,
+                          env=grading._env(None), capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "SyntaxError" in done.stdout + done.stderr
+    assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_make_targets_stop_on_a_broken_config():
+    makefile = (grading.ROOT / "Makefile").read_text()
+    line = next(x for x in makefile.splitlines() if x.startswith("NBGRADER :="))
+    assert "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1" in line
