@@ -80,18 +80,30 @@ def db_url(root: Path) -> str:
 def intake(root: Path, assignment: str, students: list[str]) -> dict[str, StudentReport]:
     """Check each student's folder; a single notebook under another name is copied (never moved) to <id>.ipynb."""
     reports = {}
+    # the copies made by earlier intakes (student -> renamed file), so that a rerun reports the same thing
+    record = Path(root) / "intake" / f"{assignment}.json"
+    copies = json.loads(record.read_text()) if record.exists() else {}
     for s in students:
         folder = Path(root) / "submitted" / s / assignment
         if not folder.is_dir():
             reports[s] = StudentReport(s, "no submission", 0.0, note="no submission: nothing was collected")
             continue
         files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        rep = StudentReport(s, "pending", files=files)
         target = folder / f"{assignment}.ipynb"
-        if not target.exists():
+        made = copies.get(s)
+        if made and made in files:  # a notebook an earlier intake copied: the copy is ours, not the student's
+            if target.name in files:
+                files.remove(target.name)
+            if not target.exists() or target.read_bytes() != (folder / made).read_bytes():  # collected again
+                shutil.copy2(folder / made, target)
+        rep = StudentReport(s, "pending", files=files)
+        if made and made in files:
+            rep.note = f"renamed notebook '{made}' graded as {assignment}.ipynb"
+        elif not target.exists():
             others = [f for f in files if f.endswith(".ipynb")]
             if len(others) == 1:
                 shutil.copy2(folder / others[0], target)  # copy: the student's file stays as handed in
+                copies[s] = others[0]
                 rep.note = f"renamed notebook '{others[0]}' graded as {assignment}.ipynb"
             else:
                 rep.status, rep.score = "not graded", 0.0
@@ -109,6 +121,9 @@ def intake(root: Path, assignment: str, students: list[str]) -> dict[str, Studen
                 rep.status, rep.score = "not graded", 0.0
                 rep.note = f"invalid JSON in {assignment}.ipynb ({error}): not graded, score 0"
         reports[s] = rep
+    if copies:
+        record.parent.mkdir(exist_ok=True)
+        record.write_text(json.dumps(copies, indent=1, sort_keys=True))
     return reports
 
 
@@ -217,7 +232,7 @@ def grade_assignment(root: Path, assignment: str, students: list[str], extra: tu
     for s in todo:
         rep = reports[s]
         autograded = root / "autograded" / s / assignment
-        if s in got and autograded.exists():
+        if s in got and (autograded / f"{assignment}.ipynb").exists():
             rep.status = "graded"
             rep.score, rep.max_score, rep.cells = got[s]
             stopped = notebook_errors(autograded / f"{assignment}.ipynb")

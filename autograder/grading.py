@@ -365,7 +365,7 @@ class Course:
             os.killpg(proc.pid, signal.SIGKILL)  # nbgrader and the kernels it started
             proc.wait()
             timed_out = True
-        thread.join(timeout=10)
+        thread.join(timeout=60)  # the rest of the log, even on a loaded machine
         end = time.monotonic()
         log = "\n".join(text for _, text in lines)
 
@@ -389,19 +389,28 @@ class Course:
 
         failed = set(re.findall(r"error processing assignment '[^']*' for student '([^']*)'", log))
         results = self.scores(assignment, students)
+        res_notebooks = self.notebook_names(assignment)
         for student in students:
             res = results[student]
             res.seconds = seconds.get(student)
+            # graded means: a graded notebook for every notebook of the assignment (not just the folder)
             autograded = self.root / "autograded" / student / assignment
-            if student in failed:
+            written = autograded.exists() and all((autograded / f"{name}.ipynb").exists() for name in res_notebooks)
+            if student in failed or (not written and reasons.get(student) and not timed_out):
                 res.error = "nbgrader could not grade this submission: " + (reasons.get(student) or "see the log")
-            elif timed_out and not autograded.exists():
+            elif timed_out and not written:
                 res.error = f"not graded: nbgrader was stopped after {timeout:.0f} s"
-            elif not autograded.exists() and res.error is None:
+            elif not written and res.error is None:
                 res.error = "not graded: no autograded notebook was written"
             if res.error:
                 res.score = None
         return AssignmentRun(assignment, results, end - start, None if timed_out else proc.returncode, log)
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        """The notebooks of an assignment, as the gradebook knows them (without .ipynb)."""
+        from nbgrader.api import Gradebook
+        with Gradebook(self.db_url, COURSE_ID) as gb:
+            return [nb.name for nb in gb.find_assignment(assignment).notebooks]
 
     def scores(self, assignment: str, students: list[str]) -> dict[str, GradeResult]:
         """Per-cell and total scores from this course's gradebook (nbgrader.api.Gradebook)."""

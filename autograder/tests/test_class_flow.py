@@ -167,8 +167,11 @@ def test_no_submitted_file_is_lost_or_overwritten(flow):
 def test_running_the_flow_twice_gives_the_same_result(flow):
     first, second = flow["first"], flow["second"]
     assert first.csv_rows == second.csv_rows
-    assert {a: [r.__dict__ for r in rs] for a, rs in first.reports.items()} == \
-        {a: [r.__dict__ for r in rs] for a, rs in second.reports.items()}
+    differ = [(a, r1.student, k, v, getattr(r2, k))
+              for a in first.reports for r1, r2 in zip(first.reports[a], second.reports[a])
+              for k, v in r1.__dict__.items() if getattr(r2, k) != v]
+    assert not differ, "(assignment, student, field, first run, second run):\n" + "\n".join(map(repr, differ))
+    assert [len(rs) for rs in first.reports.values()] == [len(rs) for rs in second.reports.values()]
     assert flow["feedback"][0].keys() == flow["feedback"][1].keys()
 
 
@@ -204,3 +207,18 @@ def test_hide_hidden_tests_on_one_cell():
     assert "hidden tests: not shown" in out.cells[0].source and out.cells[0].source.endswith("print('after')")
     assert out.cells[0].outputs[1].traceback == ["AssertionError: f is wrong"]
     assert out.cells[1].source == "_secret_reference = 1  # ### BEGIN HIDDEN TESTS"  # the student's cell is untouched
+
+
+def test_intake_of_a_renamed_notebook_is_the_same_on_every_run(tmp_path):
+    """The copy <id>.ipynb made for a renamed notebook is the grader's, not the student's: a second intake
+    reports the same files and note, and a notebook collected again is copied again."""
+    import grade_parallel as gp
+    folder = tmp_path / "submitted" / "s01" / "lora"
+    folder.mkdir(parents=True)
+    (folder / "lora (1).ipynb").write_text('{"cells": []}')
+    first = gp.intake(tmp_path, "lora", ["s01"])["s01"]
+    second = gp.intake(tmp_path, "lora", ["s01"])["s01"]
+    assert first == second and first.files == ["lora (1).ipynb"] and "renamed notebook" in first.note
+    (folder / "lora (1).ipynb").write_text('{"cells": [], "metadata": {}}')
+    gp.intake(tmp_path, "lora", ["s01"])
+    assert (folder / "lora.ipynb").read_text() == '{"cells": [], "metadata": {}}'

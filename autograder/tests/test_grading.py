@@ -1,15 +1,18 @@
 """The grading tools report a broken submission and go on grading the others."""
 import re
 
+import pytest
+
 import grading
 from test_catalogue import run_of
 
 
+@pytest.mark.skipif("objectives" not in grading.assignments(), reason="the broken submissions ride with objectives")
 def test_broken_submissions_are_reported_not_fatal(catalogue_runs):
     run = run_of(catalogue_runs, "objectives")
     reasons = {s: run[s].error for s in run.results if s.startswith("broken-")}
-    assert "NotJSONError" in reasons["broken-invalid-json"], reasons
-    assert "No notebooks found" in reasons["broken-renamed"], reasons
+    assert "NotJSONError" in (reasons["broken-invalid-json"] or ""), (reasons, run.log[-3000:])
+    assert "No notebooks found" in (reasons["broken-renamed"] or ""), (reasons, run.log[-3000:])
     # the sandbox refuses `import os; os._exit(1)` before it runs (test_hostile kills kernels other ways):
     # that cell's item is lost, the rest of the notebook is graded, and the log names the refusal
     dies = run["broken-kernel-dies"]
