@@ -102,10 +102,12 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
     cmd = [bwrap_path(),
            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session", "--hostname", "llm-grader",
-           *_system_binds(), *_python_binds(),
+           *_system_binds(),
            "--proc", "/proc", "--dev", "/dev",
            "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
            "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/dev/shm",  # joblib's semaphores
+           # after the private /tmp: a checkout or virtual environment under /tmp stays visible
+           *_python_binds(),
            *_parents(cwd), "--ro-bind", str(cwd), str(cwd)]
     # notebooks in the working folder: during autograde this is the notebook with the hidden tests
     for notebook in sorted(cwd.glob("*.ipynb")) + sorted(cwd.glob(".*.ipynb")):

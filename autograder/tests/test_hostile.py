@@ -336,3 +336,16 @@ def test_sandbox_kernel_limits(tmp_path):
     assert "memory refused" in out["memory"], out["memory"]
     assert re.search(r"uid (\d+) pid (\d+)", out["uid"]) and int(out["uid"].split()[1]) >= UID_BASE
     assert not _kernel_processes(), f"the forked sleepers outlived the kernel: {_kernel_processes()}"
+
+
+def test_the_private_tmp_does_not_hide_the_python_or_the_course(tmp_path):
+    """bwrap mounts in order: the private /tmp comes first, so a checkout or venv under /tmp stays visible."""
+    from sandbox.launch import bwrap_command
+    connection = tmp_path / "kernel" / "kernel.json"
+    connection.parent.mkdir()
+    connection.write_text("{}")
+    cmd = bwrap_command(connection, tmp_path, UID_BASE + 1, [])
+    tmpfs = next(i for i in range(len(cmd) - 1) if cmd[i] == "--tmpfs" and cmd[i + 1] == "/tmp")
+    binds = [i for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--bind") and cmd[i + 1] != "/dev/null"
+             and not cmd[i + 1].startswith(("/usr", "/bin", "/sbin", "/lib", "/etc"))]
+    assert binds and min(binds) > tmpfs, [cmd[i + 1] for i in binds if i < tmpfs]
