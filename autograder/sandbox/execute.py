@@ -72,6 +72,7 @@ class SecureExecute(Execute):
         trusted = self._trusted_indices(nb, resources or {})
         names = TrustedNames.from_sources([nb.cells[i].source for i in sorted(trusted)])
         self._pin = tuple(sorted(names.names))
+        self._imports = tuple(sorted(set(names.imports.values())))
         self._trusted = trusted
         self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "guard": []}
         self._rejected: dict[int, str] = {}
@@ -225,7 +226,7 @@ class SecureExecute(Execute):
     def _install_guard(self) -> None:
         name = "_llm_grader_guard_" + secrets.token_hex(8)
         try:
-            ok = self._kernel_run(guard.install_code(name), expression=guard.install_expression(name))
+            ok = self._kernel_run(guard.install_code(name), expression=guard.install_expression(name, self._imports))
             ok = ok and self._kernel_run(f"del {name}_setup", expression=f"callable({name})")
         except Exception:
             ok = None

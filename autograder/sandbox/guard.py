@@ -15,13 +15,35 @@ WATCHED_PACKAGES = ("torch", "numpy", "math", "builtins", "copy", "functools", "
                     "collections", "itertools", "statistics", "re", "transformers", "peft", "sklearn", "scipy")
 
 _SOURCE = r'''
-def __llm_grader_install(name, watched_modules, watched_packages):
+def __llm_grader_install(name, watched_modules, watched_packages, test_imports=()):
     import builtins, importlib, sys, types
     for module in watched_modules:
         try:
             importlib.import_module(module)
         except ImportError:
             pass
+    # What the instructor's cells import (transformers.BertModel, peft, sklearn.metrics.f1_score...): imported
+    # here, before any student code, so the tests' oracles are snapshotted clean and a change to them (even
+    # through an alias the static check cannot follow) is restored, or zeroes the test that saw it.
+    critical_ids, critical_keys, oracle_modules, oracle_values = set(), set(), set(), {}
+    for path in test_imports:
+        parent, _, attr = path.rpartition(".")
+        try:
+            obj = importlib.import_module(path)
+        except ImportError:
+            try:
+                obj = getattr(importlib.import_module(parent), attr)
+            except (ImportError, AttributeError):
+                continue
+            critical_keys.add((parent, attr))
+            oracle_modules.add(parent)
+            oracle_values[(parent, attr)] = obj  # lazy modules (transformers) may not keep it in their __dict__
+        oracle_modules.add(getattr(obj, "__module__", None) if not isinstance(obj, types.ModuleType) else obj.__name__)
+        for cls in (obj.__mro__ if isinstance(obj, type) else ()):
+            if cls.__module__.split(".")[0] in watched_packages:
+                critical_ids.add(id(cls))
+                oracle_modules.add(cls.__module__)
+    watched_modules = tuple(watched_modules) + tuple(sorted(m for m in oracle_modules if m))
     ip = get_ipython()
     _type, _dict, _list, _id, _callable, _isinstance, _repr = type, dict, list, id, callable, isinstance, repr
     _setattr, _delattr, _sorted, _tuple = setattr, delattr, sorted, tuple
@@ -74,8 +96,14 @@ def __llm_grader_install(name, watched_modules, watched_packages):
     # cell runs (transformers' PreTrainedModel.initialize_weights sets torch.nn.Module.smart_apply once)
     library_additions = {("Module", "smart_apply")}
 
-    def is_critical(owner, key):
-        return owner in critical_modules or key in critical_names or owner in critical_classes
+    def library_private(key):
+        """A library's own cache on its classes: transformers adds _can_set_..._cached_value while a test
+        runs, and copy.deepcopy has copyreg add __slotnames__."""
+        return (key[:1] == "_" and key[:2] != "__") or key == "__slotnames__"
+
+    def is_critical(owner, key, cls=None):
+        return (owner in critical_modules or key in critical_names or owner in critical_classes
+                or (owner, key) in critical_keys or (cls is not None and id(cls) in critical_ids))
 
     user_ns = ip.user_ns
     builtin_names = set(vars(builtins))
@@ -118,12 +146,18 @@ def __llm_grader_install(name, watched_modules, watched_packages):
                         continue
                     found.append("%s.%s" % (mod_name, key))
                     now[key] = value
+        for (mod_name, key), value in oracle_values.items():
+            mod = sys.modules.get(mod_name)
+            if mod is not None and getattr(mod, key, check) is not value:
+                found.append("%s.%s" % (mod_name, key))
+                vars(mod)[key] = value
         for cls, snap in classes.values():
             now = vars(cls)
             qual = cls.__qualname__
             for key, value in _list(snap.items()):
                 if now.get(key, check) is not value:
-                    if after_trusted and not is_critical(qual, key):
+                    if after_trusted and (not is_critical(qual, key, cls)
+                                          or (id(cls) in critical_ids and library_private(key))):
                         snap[key] = now.get(key)
                         continue
                     found.append("%s.%s" % (qual, key))
@@ -133,7 +167,8 @@ def __llm_grader_install(name, watched_modules, watched_packages):
                         pass
             for key in _list(now):
                 if key not in snap:
-                    if after_trusted and (not is_critical(qual, key) or (qual, key) in library_additions):
+                    if after_trusted and (not is_critical(qual, key, cls) or (qual, key) in library_additions
+                                          or (id(cls) in critical_ids and library_private(key))):
                         snap[key] = now[key]
                         continue
                     found.append("%s.%s (added)" % (qual, key))
@@ -181,10 +216,11 @@ def install_code(name: str) -> str:
     return _SOURCE + f"\n{name}_setup = __llm_grader_install\ndel __llm_grader_install\n"
 
 
-def install_expression(name: str) -> str:
+def install_expression(name: str, test_imports: tuple[str, ...] = ()) -> str:
     """The user_expression that takes the snapshot and binds the check as `name`. It runs where the checks
-    will run (outside IPython's builtin and display traps), so the snapshot matches what they see."""
-    return f"{name}_setup({name!r}, {WATCHED_MODULES!r}, {WATCHED_PACKAGES!r})"
+    will run (outside IPython's builtin and display traps), so the snapshot matches what they see.
+    `test_imports`: the import paths of the instructor's cells, whose objects become critical."""
+    return f"{name}_setup({name!r}, {WATCHED_MODULES!r}, {WATCHED_PACKAGES!r}, {tuple(test_imports)!r})"
 
 
 def check_expression(name: str, after_trusted: bool = False, pin: tuple[str, ...] = ()) -> str:

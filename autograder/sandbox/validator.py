@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import symtable
 from dataclasses import dataclass
 
 ALLOWED_MODULES = frozenset({
@@ -80,10 +81,30 @@ class TrustedNames:
                     here.add(name)
                     if path:
                         imports[name] = path
-            loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-            read_from_outside |= (loads - here) & bound
+            read_from_outside |= (_global_reads(_ipython_to_python(source)) - here) & bound
             bound |= here
         return cls(set(imports) | read_from_outside, imports)
+
+
+def _global_reads(source: str) -> set[str]:
+    """Names a cell reads from the notebook's namespace: everything its top level reads, and what its
+    functions, classes and comprehensions read without binding it themselves. A parameter `x` of a helper
+    is the helper's own, so a student's top-level `x = ...` cannot change what that helper sees."""
+    try:
+        table = symtable.symtable(source, "<cell>", "exec")
+    except SyntaxError:
+        return set()
+    found: set[str] = set()
+
+    def walk(scope: symtable.SymbolTable, top: bool) -> None:
+        for sym in scope.get_symbols():
+            if sym.is_referenced() and (top or sym.is_global()):
+                found.add(sym.get_name())
+        for child in scope.get_children():
+            walk(child, False)
+
+    walk(table, True)
+    return found
 
 
 def _ipython_to_python(source: str) -> str:

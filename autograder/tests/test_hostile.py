@@ -34,7 +34,7 @@ from sandbox.validator import TrustedNames, validate  # noqa: E402
 HOSTILE = AUTOGRADER / "hostile"
 ASSIGNMENT = "param_counts"
 HONEST_MUTANT = "mha_bias_ignored"
-CELL_TIMEOUT = 20  # seconds per cell in these runs (the course's own limit is larger)
+CELL_TIMEOUT = 12  # seconds per cell in these runs (the course's own limit is 30; a test cell needs <= 5 s)
 LOG = Path(tempfile.gettempdir()) / "llm-grader-hostile.log"  # the last run's nbgrader logs, for debugging
 
 
@@ -277,6 +277,19 @@ def test_references_pass_the_validator():
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and i not in trusted:
                 assert validate(cell.source, names) == [], (assignment, md[i].get("grade_id"), cell.source)
+
+
+def test_names_local_to_a_test_helper_stay_free_for_students():
+    """A hidden test's helper `def forward(self, x)` reads its own parameter, not the notebook's `x`: a student's
+    scratch `x = ...` is fine. A helper that reads a notebook name defined by an earlier test cell protects it."""
+    names = TrustedNames.from_sources([
+        "import torch\nx = torch.ones(2)\nn = 3\nref = 4",
+        "class _Host(torch.nn.Module):\n    def forward(self, x):\n        return x * 2\n"
+        "def _net(d, n):\n    return [i * n for i in range(d)]\ndef _check():\n    return ref + 1",
+    ])
+    assert "x" not in names.names and "n" not in names.names and "ref" in names.names
+    assert validate("x = torch.randn(3)\nn = 5", names) == []
+    assert validate("ref = 0", names) != []
 
 
 def test_missing_bubblewrap_is_a_clear_error(tmp_path):
