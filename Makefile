@@ -51,7 +51,7 @@ NBGRADER := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PAT
 
 release: $(STAMP)
 	@for a in $(ASSIGNMENTS); do \
-	  $(NBGRADER) generate_assignment $$a --force --log-level=WARN || exit 1; \
+	  ( $(NBGRADER) generate_assignment $$a --force --log-level=WARN ) || exit 1; \
 	  echo "released $$a -> exercises/$$a/"; done
 
 define need_assignment

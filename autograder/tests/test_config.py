@@ -50,3 +50,18 @@ def test_make_targets_stop_on_a_broken_config():
     makefile = (grading.ROOT / "Makefile").read_text()
     line = next(x for x in makefile.splitlines() if x.startswith("NBGRADER :="))
     assert "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1" in line
+
+
+def test_make_release_regenerates_every_exercise(tmp_path):
+    """`make release`, as an instructor types it, in a copy of the course: every release comes back as committed."""
+    root = grading.ROOT
+    for name in ("Makefile", "requirements.txt", "constraints.txt", "pyproject.toml", "solutions", "autograder"):
+        subprocess.run(["cp", "-a", str(root / name), str(tmp_path / name)], check=True)
+    (tmp_path / ".venv").symlink_to(root / ".venv")
+    # -o: never reinstall from the copy (an editable install would then point into this temporary folder)
+    done = subprocess.run(["make", "-o", ".venv/.installed", "release"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for a in grading.all_assignments():
+        assert f"released {a} -> exercises/{a}/" in done.stdout
+        made = tmp_path / "exercises" / a / f"{a}.ipynb"
+        assert made.read_bytes() == (root / "exercises" / a / f"{a}.ipynb").read_bytes(), f"{a}: make release differs"
