@@ -30,6 +30,7 @@ CONFIG = AUTOGRADER / "nbgrader_config.py"
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 MUTANTS = AUTOGRADER / "mutants"
+ALTERNATIVES = AUTOGRADER / "alternatives"  # correct answers written differently: each must earn full marks
 BIN = Path(sys.executable).parent  # the virtual environment's bin/: nbgrader, alembic, jupyter
 COURSE_ID = "llm-adaptation"
 
@@ -102,21 +103,23 @@ def reference_cells(assignment: str) -> dict[str, str]:
 
 @dataclass
 class Mutant:
-    """A plausible wrong implementation: new contents for some solution cells."""
+    """A plausible wrong implementation (or, kind "alternative", a correct one written differently):
+    new contents for some solution cells."""
     assignment: str
     name: str
     doc: str
     cells: dict[str, str]  # solution grade_id -> the code that replaces the cell
+    kind: str = "mutant"
 
     @property
     def student(self) -> str:
-        return "mutant-" + self.name.replace("_", "-")
+        return f"{self.kind}-" + self.name.replace("_", "-")
 
 
 _CELL_MARK = re.compile(r"^# %% *(\S+) *$")
 
 
-def load_mutant(path: Path | str) -> Mutant:
+def load_mutant(path: Path | str, kind: str = "mutant") -> Mutant:
     """Parse autograder/mutants/<id>/<name>.py: a docstring, then `# %% <grade_id>` sections."""
     path = Path(path)
     text = path.read_text()
@@ -137,7 +140,7 @@ def load_mutant(path: Path | str) -> Mutant:
     if not cells:
         raise ValueError(f"{path}: no '# %% <grade_id>' line: name the solution cell the code replaces")
     mutant = Mutant(path.parent.name, path.stem, doc,
-                    {k: "\n".join(v).strip("\n") for k, v in cells.items()})
+                    {k: "\n".join(v).strip("\n") for k, v in cells.items()}, kind)
     known = reference_cells(mutant.assignment) if source_path(mutant.assignment).exists() else {}
     unknown = sorted(set(mutant.cells) - set(known))
     if unknown:
@@ -149,6 +152,11 @@ def load_mutant(path: Path | str) -> Mutant:
 def mutants(assignment: str) -> list[Mutant]:
     """The catalogue of one assignment, sorted by name."""
     return [load_mutant(p) for p in sorted((MUTANTS / assignment).glob("*.py"))]
+
+
+def alternatives(assignment: str) -> list[Mutant]:
+    """Correct answers in another form (autograder/alternatives/<id>/<name>.py, the mutants' format)."""
+    return [load_mutant(p, "alternative") for p in sorted((ALTERNATIVES / assignment).glob("*.py"))]
 
 
 # ---------------------------------------------------------------- submissions
@@ -455,16 +463,18 @@ def grade(assignment: str, submissions: list[Submission], timeout: float | None 
 
 
 def catalogue_submissions(assignment: str) -> list[Submission]:
-    """The reference, the untouched release and every mutant of one assignment."""
+    """The reference, the untouched release, every mutant and every correct alternative of one assignment."""
     return ([reference_submission(assignment), release_submission(assignment)]
-            + [mutant_submission(m) for m in mutants(assignment)])
+            + [mutant_submission(m) for m in mutants(assignment) + alternatives(assignment)])
 
 
 def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: float | None = None,
-               return_exceptions: bool = True, extra_args: tuple[str, ...] = ()
+               return_exceptions: bool = True, extra_args: tuple[str, ...] = (), chunk: int | None = None
                ) -> dict[str, AssignmentRun | Exception]:
     """Grade several assignments, `workers` nbgrader processes at a time (each its own temp course).
 
+    `chunk`: at most this many submissions per nbgrader process, so that the workers stay equally busy
+    (one assignment's run is serial); the chunks of an assignment are merged into one AssignmentRun.
     An assignment that cannot be graded at all (say, generate_assignment fails) maps to its exception.
     """
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
@@ -475,26 +485,40 @@ def grade_many(jobs: dict[str, list[Submission]], workers: int = 2, timeout: flo
         template.close()
         template = None  # each grade() then generates its own and reports what fails
     try:
-        return _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template)
+        return _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template, chunk)
     finally:
         if template is not None:
             template.close()
 
 
-def _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template):
+def _grade_jobs(jobs, workers, timeout, return_exceptions, extra_args, threads, template, chunk=None):
+    parts = []  # (assignment, submissions): an assignment's submissions cut into chunks of at most `chunk`
+    for a, subs in jobs.items():
+        n = max(1, -(-len(subs) // chunk)) if chunk else 1
+        parts += [(a, subs[i::n]) for i in range(n)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # the largest catalogues first, so that the two workers finish at about the same time
-        order = sorted(jobs, key=lambda a: -len(jobs[a]))
-        futures = {a: pool.submit(grade, a, jobs[a], timeout, threads, None, extra_args, template) for a in order}
-        results = {}
-        for a, f in futures.items():
+        # the largest parts first, so that the workers finish at about the same time
+        order = sorted(parts, key=lambda part: -len(part[1]))
+        futures = [(a, pool.submit(grade, a, subs, timeout, threads, None, extra_args, template)) for a, subs in order]
+        results: dict[str, AssignmentRun | Exception] = {}
+        for a, f in futures:
             try:
-                results[a] = f.result()
+                run = f.result()
             except Exception as error:
                 if not return_exceptions:
                     raise
                 results[a] = error
+                continue
+            if isinstance(results.get(a), Exception):
+                continue
+            results[a] = _merge(results[a], run) if a in results else run
         return results
+
+
+def _merge(a: AssignmentRun, b: AssignmentRun) -> AssignmentRun:
+    """One assignment graded in two parts: the union of the results, the total nbgrader time."""
+    code = a.returncode if a.returncode else b.returncode
+    return AssignmentRun(a.assignment, a.results | b.results, a.seconds + b.seconds, code, a.log + "\n" + b.log)
 
 
 # ---------------------------------------------------------------- command line

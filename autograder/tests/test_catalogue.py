@@ -58,6 +58,19 @@ def test_mutant_loses_points_on_its_item(catalogue_runs, assignment, mutant):
                                    f"the item it breaks: {m.doc}")
 
 
+ALTERNATIVE_CASES = [(a, m.name) for a in ASSIGNMENTS for m in grading.alternatives(a)]
+
+
+@pytest.mark.parametrize("assignment,alternative", ALTERNATIVE_CASES)
+def test_correct_alternative_earns_full_marks(catalogue_runs, assignment, alternative):
+    """A right answer in another form (scratch lines, another formula, another library call) is not punished."""
+    m = grading.load_mutant(grading.ALTERNATIVES / assignment / f"{alternative}.py", "alternative")
+    res = run_of(catalogue_runs, assignment)[m.student]
+    assert res.error is None, f"{assignment}/{alternative} was not graded: {res.error}"
+    lost = {g: (res.cells[g], res.max_cells[g]) for g in res.max_cells if res.cells[g] != res.max_cells[g]}
+    assert not lost, f"{assignment}/{alternative} loses points in {lost}: {m.doc}"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_notebook_autogrades_within_30_seconds(catalogue_runs, assignment):
     run = run_of(catalogue_runs, assignment)
