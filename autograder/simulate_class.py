@@ -44,13 +44,17 @@ c.FileNameCollectorPlugin.named_regexp = {LMS_REGEXP!r}
 c.Execute.iopub_timeout = 60
 """
 
-# One scenario per slot; student i gets SLOTS[(i + 3 * assignment index) % 20] for each assignment. Every
-# scenario reaches every assignment; each graded notebook costs about 5 s of CPU, so a scenario appears once
-# per assignment (a class where a few students hand nothing in is also the usual one).
+# One scenario per slot; student i gets SLOTS[(i + 3 * assignment index) % 20] for each assignment. Each
+# graded notebook costs about 5 s of CPU, so only the first four graded scenarios reach every assignment;
+# the others (ROTATING) reach every other one, and the students they skip hand nothing in (a class where a
+# few students hand nothing in is also the usual one). Every assignment's scores are proven one by one by
+# the catalogue run; this class proves the flow.
 SLOTS = ["correct", "missing", "blank", "partial", "mutant:first", "mutant:middle", "mutant:last",
          "late", "renamed", "cells_deleted", "tests_edited", "jupyter_4_4", "jupyter_4_5",
          "invalid_json", "empty_file", "missing", "missing", "endless_loop", "missing", "missing"]
 LOOP_ASSIGNMENTS = 1  # only the first assignment gets a real endless loop (each costs one cell timeout)
+ROTATING = ("mutant:middle", "mutant:last", "late", "renamed", "cells_deleted", "tests_edited",
+            "jupyter_4_4", "jupyter_4_5")
 
 
 @dataclass
@@ -194,6 +198,8 @@ def build_class(assignments: list[str] | None = None, n_students: int = N_STUDEN
         for i, s in enumerate(students):
             scenario = SLOTS[(i + 3 * k) % len(SLOTS)]
             if scenario == "endless_loop" and k >= LOOP_ASSIGNMENTS:
+                scenario = "missing"
+            if scenario in ROTATING and (ROTATING.index(scenario) + k) % 2:
                 scenario = "missing"
             if scenario.startswith("mutant:") and scenario.split(":")[1] not in pick_mutants(a):
                 scenario = "mutant:first"

@@ -43,7 +43,8 @@ def catalogue_runs():
         if "objectives" in jobs:  # bad submissions ride along with one assignment: no extra nbgrader run
             jobs["objectives"] += broken_submissions("objectives")
         # a 15 s cell limit (the course uses 30 s): every test cell must finish in 5 s anyway
-        _RUNS.update(grading.grade_many(jobs, workers=2, extra_args=("--Execute.timeout=15",)))
+        # chunks of at most 16 notebooks keep both workers busy to the end (each part is one nbgrader process)
+        _RUNS.update(grading.grade_many(jobs, workers=2, extra_args=("--Execute.timeout=15",), chunk=16))
         _RUNS["_seconds"] = time.monotonic() - start
     return _RUNS
 
