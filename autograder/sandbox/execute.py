@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -74,7 +75,7 @@ class SecureExecute(Execute):
         self._pin = tuple(sorted(names.names))
         self._imports = tuple(sorted(set(names.imports.values())))
         self._trusted = trusted
-        self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "guard": []}
+        self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "guard": [], "slowest": (0.0, "")}
         self._rejected: dict[int, str] = {}
         skip = any(fnmatch.fnmatchcase(self._student, p) for p in self.skip_validation_for)
         if skip:
@@ -102,10 +103,10 @@ class SecureExecute(Execute):
             shutil.rmtree(self._connection_dir, ignore_errors=True)
             s = self._summary
             self.log.info("SecureExecute: student %s: tests passed %d/%d; refused cells: %s; errors in student "
-                          "cells: %s; guard: %s; kernel %s: %s", self._student, s["passed"], s["tests"],
-                          ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
+                          "cells: %s; guard: %s; kernel %s: %s; slowest test cell: %s %.2f s", self._student,
+                          s["passed"], s["tests"], ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
                           ", ".join(s["guard"]) or "nothing changed", self.kernel_name,
-                          self._dead or "ran to the end")
+                          self._dead or "ran to the end", s["slowest"][1] or "-", s["slowest"][0])
 
     def _trusted_indices(self, nb, resources: dict) -> set[int]:
         """Instructor cells: locked or test cells whose source is the gradebook's copy of that cell."""
@@ -161,6 +162,7 @@ class SecureExecute(Execute):
         original = cell.source
         if index in self._rejected:
             cell.source = self._rejected[index]
+        started = time.monotonic()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -175,6 +177,9 @@ class SecureExecute(Execute):
             cell.outputs.append(_error("CellTimeoutError", str(error).splitlines()[0]))
         finally:
             cell.source = original
+            if test:
+                took = time.monotonic() - started
+                self._summary["slowest"] = max(self._summary["slowest"], (took, _nbgrader(cell).get("grade_id", "")))
         if index in self._trusted and self._guard_name and not self._dead:
             changed = self._check(after_trusted=True)
             if changed and test:

@@ -44,7 +44,10 @@ def catalogue_runs():
             jobs["objectives"] += broken_submissions("objectives")
         # a 15 s cell limit (the course uses 30 s): every test cell must finish in 5 s anyway
         # chunks of at most 16 notebooks keep both workers busy to the end (each part is one nbgrader process)
-        _RUNS.update(grading.grade_many(jobs, workers=2, extra_args=("--Execute.timeout=15",), chunk=16))
+        # the always-equal mutants skip the static validator (which would refuse their __eq__), so that the
+        # hidden tests' own type checks are what must catch them
+        args = ("--Execute.timeout=15", "--SecureExecute.skip_validation_for=mutant-*always-equal*")
+        _RUNS.update(grading.grade_many(jobs, workers=2, extra_args=args, chunk=16))
         _RUNS["_seconds"] = time.monotonic() - start
     return _RUNS
 

@@ -1,4 +1,6 @@
 """The real nbgrader grades each assignment: reference full marks, release zero, every mutant loses points."""
+import re
+
 import pytest
 
 import grading
@@ -77,3 +79,12 @@ def test_a_notebook_autogrades_within_30_seconds(catalogue_runs, assignment):
     slow = {s: r.seconds and round(r.seconds, 1) for s, r in run.results.items()
             if not s.startswith("broken-") and (r.seconds is None or r.seconds > 30)}
     assert not slow, f"{assignment}: these notebooks took more than 30 s (or were not timed): {slow}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_test_cell_of_the_reference_runs_within_5_seconds(catalogue_runs, assignment):
+    """The sandbox logs each notebook's slowest test cell; the reference's must take at most 5 s."""
+    log = run_of(catalogue_runs, assignment).log
+    m = re.search(r"SecureExecute: student reference: .*slowest test cell: (\S+) ([0-9.]+) s", log)
+    assert m, f"{assignment}: no summary line for the reference in the grader's log"
+    assert float(m.group(2)) <= 5.0, f"{assignment}: test cell {m.group(1)} took {m.group(2)} s (at most 5 s)"
