@@ -57,8 +57,8 @@ def test_the_class_covers_every_scenario(flow):
                          "missing", "endless_loop"}
     assert {e.channel for e in plan.entries} == {"lms", "submitted", "none"}
     mutants = {(e.assignment, e.mutant) for e in plan.entries if e.mutant}
-    assert {a for a, _ in mutants} == set(plan.assignments), "every assignment has a wrong submission"
-    assert len(mutants) >= 2 * len(plan.assignments), "wrong in different places: several mutants"
+    assert {a for a, _ in mutants} == set(plan.assignments), "wrong in different places: every assignment"
+    assert len({m for _, m in mutants}) == len(mutants) >= 5, "wrong in different places: different mistakes"
 
 
 def test_every_submission_is_graded_or_reported_with_a_reason(flow):

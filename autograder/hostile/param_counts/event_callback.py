@@ -1,7 +1,6 @@
 r"""Fake passing tests: a pre_run_cell callback re-installs an input transformer that empties each cell.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: event callbacks|get_ipython
 """
 # %% attention_heads

@@ -1,7 +1,6 @@
 r"""Partial credit from output: show every expression's value, and return objects whose repr is the score.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: ast_node_interactivity|def __repr__|get_ipython
 """
 # %% attention_heads

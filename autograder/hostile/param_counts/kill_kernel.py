@@ -1,7 +1,6 @@
 r"""Escape grading: kill every process it may signal (the grader included if it could), then itself.
 Expected: 28
 Base: reference
-Unvalidated: 28
 Log: import signal|kernel died
 """
 # %% training_memory_gb

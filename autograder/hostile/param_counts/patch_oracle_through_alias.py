@@ -5,7 +5,6 @@ follow the alias; the guard imported the tests' BertModel (and the modules of it
 student code and restores the module before the test cell.
 Expected: 26
 Base: reference
-Unvalidated: 26
 Log: restored .*modeling_bert\.BertEmbeddings
 """
 # %% encoder_params

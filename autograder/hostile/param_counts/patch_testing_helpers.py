@@ -1,7 +1,6 @@
 r"""Fake passing tests: make torch/numpy/math comparison helpers always agree.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: torch\.testing|math\.isclose|changes 'torch'
 """
 # %% attention_heads

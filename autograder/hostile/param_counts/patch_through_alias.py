@@ -2,7 +2,6 @@ r"""Fake passing tests: patch math, torch and builtins through aliases the stati
 The validator lets it through; the runtime guard restores the helpers before each test cell.
 Expected: 0
 Base: release
-Unvalidated: 0
 Log: restored .*math\.isclose
 """
 # %% attention_heads
