@@ -7,11 +7,13 @@ from torch import nn
 
 
 def freeze(module: nn.Module) -> nn.Module:
+    """Stop gradients to every parameter of ``module``; returns it for chaining."""
     module.requires_grad_(False)
     return module
 
 
 def unfreeze(module: nn.Module) -> nn.Module:
+    """Let every parameter of ``module`` train again; returns it for chaining."""
     module.requires_grad_(True)
     return module
 

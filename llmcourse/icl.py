@@ -1,6 +1,6 @@
 """In-context learning, offline: a small decoder-only transformer LM (GPT-style, in plain PyTorch),
-a word-level tokenizer, topic prompts in the seed style ("0: business, 1: entertainment, ..."),
-and a classifier that picks the label word the LM finds most likely after the prompt."""
+a word-level tokenizer, topic prompts in the seed style (a numbered menu such as "0: politics,
+1: sports, ..."), and a classifier that picks the label word the LM finds most likely after the prompt."""
 
 from __future__ import annotations
 
@@ -46,9 +46,11 @@ class WordTokenizer:
         return len(self.itos)
 
     def encode(self, text: str) -> list[int]:
+        """Word ids of a text (lower-cased; unknown words map to the unknown id)."""
         return [self.stoi.get(tok, self.unk_id) for tok in TOKEN_RE.findall(text.lower())]
 
     def decode(self, ids: Sequence[int]) -> str:
+        """The words of a list of ids, joined by spaces."""
         return " ".join(self.itos[i] for i in ids)
 
     def token_id(self, word: str) -> int:
@@ -64,6 +66,7 @@ class WordTokenizer:
 
 @dataclass
 class GPTConfig:
+    """The shape of the small causal LM (nanoGPT's names)."""
     vocab_size: int
     block_size: int = 128   # context length T
     n_layer: int = 2
@@ -93,6 +96,8 @@ class CausalSelfAttention(nn.Module):
 
 
 class MLP(nn.Module):
+    """The block's feed-forward part: d_model -> 4 d_model -> d_model with GELU."""
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.fc, self.proj = nn.Linear(cfg.d_model, 4 * cfg.d_model), nn.Linear(4 * cfg.d_model, cfg.d_model)

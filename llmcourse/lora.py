@@ -53,6 +53,7 @@ class LoRALinear(nn.Module):
 
 
 def lora_layers(model: nn.Module) -> dict[str, LoRALinear]:
+    """Every LoRALinear of the model, by qualified name."""
     return {name: m for name, m in model.named_modules() if isinstance(m, LoRALinear)}
 
 
@@ -85,11 +86,13 @@ def lora_params(shapes: Iterable[tuple[int, int]], r: int) -> int:
 
 
 def merge_lora(model: nn.Module) -> None:
+    """Fold every layer's scaled BA into its frozen weight: no extra cost at inference."""
     for m in lora_layers(model).values():
         m.merge()
 
 
 def unmerge_lora(model: nn.Module) -> None:
+    """Take every layer's scaled BA out of its weight again (W0 back, up to rounding)."""
     for m in lora_layers(model).values():
         m.unmerge()
 

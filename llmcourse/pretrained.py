@@ -30,6 +30,7 @@ def minilm_path() -> Path:
 
 
 def load_tokenizer():
+    """MiniLM's WordPiece tokenizer (a ``transformers`` fast tokenizer), from the package folder."""
     from transformers import AutoTokenizer
     return AutoTokenizer.from_pretrained(minilm_path())
 
@@ -63,5 +64,6 @@ class MiniLMClassifier(nn.Module):
 
 
 def minilm_classifier(n_classes: int, pretrained: bool = True, seed: int = 0) -> MiniLMClassifier:
+    """MiniLM (pre-trained or randomly initialised) with a seeded linear head over ``n_classes``."""
     torch.manual_seed(seed)
     return MiniLMClassifier(load_minilm(pretrained, seed), n_classes)

@@ -27,6 +27,7 @@ class _StaticTqdm(_text_tqdm):
 
 
 def static_progress() -> bool:
+    """True while the book is built (LLMCOURSE_STATIC_PROGRESS set): bars print one line at the end."""
     return os.environ.get("LLMCOURSE_STATIC_PROGRESS", "") not in ("", "0")
 
 

@@ -56,6 +56,7 @@ def double_quantize(absmax: torch.Tensor, block: int = 256) -> tuple[torch.Tenso
 
 
 def double_dequantize(q: torch.Tensor, scale: torch.Tensor, mean: torch.Tensor, n: int) -> torch.Tensor:
+    """The n block constants back from their 8-bit codes (the inverse of ``double_quantize``)."""
     return (q.float() / 127 * scale[:, None]).reshape(-1)[:n] + mean
 
 
@@ -76,4 +77,5 @@ def pack_4bit(codes: torch.Tensor) -> torch.Tensor:
 
 
 def unpack_4bit(packed: torch.Tensor) -> torch.Tensor:
+    """Two 4-bit codes out of each byte, high nibble first (the inverse of ``pack_4bit``)."""
     return torch.stack([packed >> 4, packed & 0xF], dim=1).reshape(-1)

@@ -3,7 +3,9 @@ loss, accuracy, wall time and peak memory per epoch."""
 
 from __future__ import annotations
 
-import os
+import ctypes
+import ctypes.util
+import gc
 import random
 import threading
 import time
@@ -15,37 +17,65 @@ import psutil
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import DataLoader, Dataset, Subset, TensorDataset, default_collate
 from .progress import progress as progress_bar
 
 
 def seed_everything(seed: int = 0) -> None:
-    """Seed Python, NumPy and PyTorch, and ask PyTorch for deterministic kernels."""
+    """Seed Python, NumPy and PyTorch, and ask PyTorch for deterministic kernels.
+
+    (String hashing is seeded only when the interpreter starts, so nothing here depends on it.)"""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
-def encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int = 24) -> TensorDataset:
+class EncodedTexts(TensorDataset):
+    """(input_ids, attention_mask, label) rows, right-padded to one length (what ``encode`` returns)."""
+
+
+def encode(tokenizer, texts: Sequence[str], labels: Sequence[int], max_length: int = 24) -> EncodedTexts:
     """Tokenise once, pad to ``max_length``: a dataset of (input_ids, attention_mask, label)."""
     enc = tokenizer(list(texts), padding="max_length", truncation=True, max_length=max_length, return_tensors="pt")
-    return TensorDataset(enc["input_ids"], enc["attention_mask"], torch.as_tensor(list(labels)))
+    return EncodedTexts(enc["input_ids"], enc["attention_mask"], torch.as_tensor(list(labels)))
 
 
-def loader(dataset: TensorDataset, batch_size: int = 32, shuffle: bool = False, seed: int = 0) -> DataLoader:
-    """A DataLoader whose shuffling order is fixed by ``seed``."""
+def trim_padding(batch: list) -> list[torch.Tensor]:
+    """Collate rows of encoded texts, then cut the padding columns no row of the batch uses: padded
+    positions are masked anyway, so the model computes the same outputs with less work."""
+    ids, mask, *rest = default_collate(batch)
+    n = max(int(mask.sum(1).max()), 1)
+    return [ids[:, :n], mask[:, :n], *rest]
+
+
+def loader(dataset: Dataset, batch_size: int = 32, shuffle: bool = False, seed: int = 0) -> DataLoader:
+    """A DataLoader whose shuffling order is fixed by ``seed``; batches of encoded texts lose their
+    unused padding (``trim_padding``)."""
+    base = dataset.dataset if isinstance(dataset, Subset) else dataset
     return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
+                      collate_fn=trim_padding if isinstance(base, EncodedTexts) else None,
                       generator=torch.Generator().manual_seed(seed) if shuffle else None)
 
 
 def count_trainable(model: nn.Module) -> int:
+    """Number of parameters the optimiser will update (requires_grad)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def count_params(model: nn.Module) -> int:
+    """Number of parameters, trainable or frozen."""
     return sum(p.numel() for p in model.parameters())
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS (glibc's malloc_trim, where there is one),
+    so that the next run's peak RSS is measured from a clean start."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    if trim is not None:
+        trim(0)
 
 
 class PeakMemory:

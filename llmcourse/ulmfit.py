@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -35,7 +35,7 @@ def slanted_triangular_lr(t: int, T: int, lr_max: float, cut_frac: float = 0.1, 
     return lr_max * (1 + max(p, 0.0) * (ratio - 1)) / ratio
 
 
-def stlr_multiplier(cut_frac: float = 0.1, ratio: float = 32):
+def stlr_multiplier(cut_frac: float = 0.1, ratio: float = 32) -> Callable[[int, int], float]:
     """STLR as a multiplier of each group's base rate, for ``llmcourse.training.train(schedule=...)``."""
     return lambda step, total: slanted_triangular_lr(step, total, 1.0, cut_frac, ratio)
 
@@ -100,6 +100,12 @@ class LockedDropout(nn.Module):
             return x
         mask = x.new_empty(x.size(0), 1, x.size(2)).bernoulli_(1 - self.p) / (1 - self.p)
         return x * mask
+
+
+def lstm_params(d_in: int, d_hidden: int) -> int:
+    """Parameters of one LSTM layer: four gates, each W_ih (d_hidden × d_in), W_hh (d_hidden × d_hidden)
+    and, as in PyTorch and cuDNN, two bias vectors."""
+    return 4 * (d_hidden * (d_in + d_hidden) + 2 * d_hidden)
 
 
 class WeightDropLSTM(nn.Module):

@@ -109,6 +109,21 @@ def test_compacter_adapter_identity_and_total_count_with_shared_A():
     assert count_trainable(model) < 2 * LAYERS * adapter_params(D, 8) / 2          # far fewer than Houlsby
 
 
+@pytest.mark.parametrize("n", [2, 4, 8])
+def test_full_rank_compacter_is_the_identity_at_init_with_about_one_nth_of_the_weights(n):
+    model = tiny_bert()
+    before = hidden(model)
+    model.requires_grad_(False)
+    A = shared_A(n)
+    add_adapters(model, lambda d: CompacterAdapter(d, 16, n=n, A=A, r=None))
+    model.shared_A = A
+    torch.testing.assert_close(hidden(model), before)
+    weights = sum(p.numel() for name, p in model.named_parameters() if p.requires_grad and name.endswith(".B"))
+    dense = 2 * LAYERS * 2 * D * 16                                                 # Houlsby's down and up weights
+    assert weights * n == dense                                                    # exactly 1/n of them
+    assert count_trainable(model) == compacter_params(D, 16, n=n, r=None, n_adapters=2 * LAYERS)
+
+
 # --- freezing: head only, top-K, BitFit ------------------------------------------------------------
 
 def test_freezing_helpers_count_what_they_promise():
@@ -126,6 +141,10 @@ def test_freezing_helpers_count_what_they_promise():
     assert all(name.endswith("bias") or name.startswith("head") for name in trainable)
     # oracle: biases counted from the module types (each Linear and LayerNorm of the encoder) + the head weight
     assert count_trainable(clf) == ft.bitfit_params(clf.encoder) + head
+    # and the closed form for BERT: embedding LayerNorm, then per layer Q, K, V, O (4d), the FFN (d_ff + d) and two
+    # LayerNorms (2d); the pooler's dense layer adds d
+    d_ff = clf.encoder.config.intermediate_size
+    assert ft.bitfit_params(clf.encoder) == D + LAYERS * (4 * D + d_ff + D + 2 * D) + D
 
 
 # --- prefix and prompt tuning ------------------------------------------------------------------------

@@ -110,6 +110,30 @@ def test_encode_pads_to_max_length():
     assert mask[1].all() and mask[0].sum() == 4  # [CLS] a headline [SEP]
 
 
+def test_loader_trims_padding_and_the_model_does_not_notice():
+    from llmcourse.pretrained import load_tokenizer, minilm_classifier
+    texts = ["short", "a somewhat longer headline", "tiny", "another headline with more words in it"]
+    ds = encode(load_tokenizer(), texts, [0, 1, 2, 3], max_length=32)
+    batches = list(loader(ds, 2))
+    longest = [int(ds.tensors[1][i:i + 2].sum(1).max()) for i in (0, 2)]
+    assert [b[0].shape for b in batches] == [(2, n) for n in longest] and longest[0] < 32
+    assert all(b[0].shape == b[1].shape for b in batches)
+    subset = list(loader(torch.utils.data.Subset(ds, [0, 2]), 2))  # a Subset of encoded texts is trimmed too
+    assert subset[0][0].shape[1] == int(ds.tensors[1][[0, 2]].sum(1).max())
+    model = minilm_classifier(4, pretrained=False, seed=0).eval()
+    with torch.no_grad():
+        full = model(ds.tensors[0], ds.tensors[1])
+        trimmed = torch.cat([model(ids, mask) for ids, mask, _ in batches])
+    assert torch.allclose(full, trimmed, atol=1e-5)
+    plain = TensorDataset(torch.zeros(4, 6, dtype=torch.long), torch.zeros(4, 6), torch.zeros(4))
+    assert next(iter(loader(plain, 2)))[0].shape == (2, 6)  # other datasets are left alone
+
+
+def test_release_memory_runs_anywhere():
+    from llmcourse.training import release_memory
+    release_memory()
+
+
 def test_latency_is_the_median():
     # 3 warm-up calls that are not timed (a slow first call), then 5 timed ones: median 5 ms,
     # while the mean (33 ms), the minimum (1 ms) or timing the warm-up would give other numbers
