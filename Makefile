@@ -49,10 +49,17 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 # A broken nbgrader_config.py must stop the command, never fall back to nbgrader's unsandboxed defaults.
 NBGRADER := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PATH="$(abspath $(BIN)):$$PATH" nbgrader
 
+# Every release is generated into a scratch folder first; exercises/ changes only when all of them succeeded.
+RELEASE_TMP := autograder/release.tmp
 release: $(STAMP)
-	@for a in $(ASSIGNMENTS); do \
-	  ( $(NBGRADER) generate_assignment $$a --force --log-level=WARN ) || exit 1; \
-	  echo "released $$a -> exercises/$$a/"; done
+	@rm -rf $(RELEASE_TMP)
+	@( $(NBGRADER) generate_assignment '*' --force --log-level=ERROR \
+	    --CourseDirectory.release_directory="$(abspath $(RELEASE_TMP))" ) || { rm -rf $(RELEASE_TMP); \
+	  echo "make release: a master could not be converted (see above); exercises/ was not changed"; exit 1; }
+	@for a in $(ASSIGNMENTS); do test -f $(RELEASE_TMP)/$$a/$$a.ipynb || { rm -rf $(RELEASE_TMP); \
+	  echo "make release: no release was made for $$a; exercises/ was not changed"; exit 1; }; done
+	@for a in $(ASSIGNMENTS); do rm -rf exercises/$$a && mv $(RELEASE_TMP)/$$a exercises/$$a && \
+	  echo "released $$a -> exercises/$$a/"; done; rm -rf $(RELEASE_TMP)
 
 define need_assignment
 	@test -n "$(A)" || { echo "say which assignment: make $@ A=<id>, one of: $(ASSIGNMENTS)"; exit 2; }

@@ -55,7 +55,8 @@ def test_make_targets_stop_on_a_broken_config():
 def test_make_release_regenerates_every_exercise(tmp_path):
     """`make release`, as an instructor types it, in a copy of the course: every release comes back as committed."""
     root = grading.ROOT
-    for name in ("Makefile", "requirements.txt", "constraints.txt", "pyproject.toml", "solutions", "autograder"):
+    for name in ("Makefile", "requirements.txt", "constraints.txt", "pyproject.toml", "solutions", "autograder",
+                 "exercises"):
         subprocess.run(["cp", "-a", str(root / name), str(tmp_path / name)], check=True)
     (tmp_path / ".venv").symlink_to(root / ".venv")
     # -o: never reinstall from the copy (an editable install would then point into this temporary folder)
@@ -65,3 +66,11 @@ def test_make_release_regenerates_every_exercise(tmp_path):
         assert f"released {a} -> exercises/{a}/" in done.stdout
         made = tmp_path / "exercises" / a / f"{a}.ipynb"
         assert made.read_bytes() == (root / "exercises" / a / f"{a}.ipynb").read_bytes(), f"{a}: make release differs"
+    # a broken master stops the release, says so, and leaves every committed exercise as it was
+    before = {p: p.read_bytes() for p in (tmp_path / "exercises").rglob("*.ipynb")}
+    (tmp_path / "solutions" / "lora" / "lora.ipynb").write_text('{"cells": [')
+    done = subprocess.run(["make", "-o", ".venv/.installed", "release"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode != 0 and "exercises/ was not changed" in done.stdout, done.stdout[-2000:]
+    assert {p: p.read_bytes() for p in (tmp_path / "exercises").rglob("*.ipynb")} == before
+    assert not (tmp_path / "autograder" / "release.tmp").exists()
