@@ -31,7 +31,7 @@ def broken_submissions(assignment: str) -> list:
 
 @pytest.fixture(scope="session")
 def catalogue_runs():
-    """Every assignment's reference, release and mutants, graded by the real nbgrader (2 at a time)."""
+    """Every assignment's reference, release, mutants and alternatives, graded by the real nbgrader."""
     if not _RUNS:
         start = time.monotonic()
         jobs = {}
@@ -47,7 +47,9 @@ def catalogue_runs():
         # the always-equal mutants skip the static validator (which would refuse their __eq__), so that the
         # hidden tests' own type checks are what must catch them
         args = ("--Execute.timeout=15", "--SecureExecute.skip_validation_for=mutant-*always-equal*")
-        _RUNS.update(grading.grade_many(jobs, workers=2, extra_args=args, chunk=16))
+        # three nbgrader processes on two cores: each waits for its kernels now and then (measured: 9% faster
+        # than two, four is slower again)
+        _RUNS.update(grading.grade_many(jobs, workers=3, extra_args=args, chunk=16))
         _RUNS["_seconds"] = time.monotonic() - start
     return _RUNS
 
