@@ -57,6 +57,14 @@ def accuracy(y_true, y_pred) -> float:
     return float((t == p).mean())
 
 
+def accuracy_standard_error(accuracy: float, n: int) -> float:
+    """Binomial standard error of an accuracy measured on n examples, sqrt(p (1 - p) / n): how far
+    another test set of the same size could move it."""
+    if n <= 0 or not 0.0 <= accuracy <= 1.0:
+        raise ValueError(f"need 0 <= accuracy <= 1 and n > 0, got {accuracy} and {n}")
+    return (accuracy * (1 - accuracy) / n) ** 0.5
+
+
 def _counts(y_true, y_pred, n_classes: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """True positives, false positives and false negatives per class, and the classes averaged over:
     range(n_classes) if given, else the classes seen in y_true or y_pred (scikit-learn's default)."""

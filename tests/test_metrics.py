@@ -103,3 +103,14 @@ def test_categorise_errors_rules():
     assert set(c for c in cats if c) <= set(metrics.ERROR_CATEGORIES)
     with pytest.raises(ValueError, match="one row per example"):
         metrics.categorise_errors(y_true, y_pred, proba[:3], y_other, evidence)
+
+
+def test_accuracy_standard_error_is_the_binomial_one():
+    from llmcourse.metrics import accuracy_standard_error
+    rng = np.random.default_rng(0)
+    for p, n in [(0.5, 100), (0.87, 317), (0.02, 2000), (1.0, 10)]:
+        # the standard deviation of the mean of n Bernoulli(p) draws, estimated from many simulated test sets
+        simulated = rng.binomial(n, p, size=200_000).std() / n
+        assert abs(accuracy_standard_error(p, n) - simulated) <= 0.01 * max(simulated, 1e-9) + 1e-12
+    with pytest.raises(ValueError, match="n > 0"):
+        accuracy_standard_error(0.5, 0)

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from llmcourse.ulmfit import (AWDLSTM, ConcatPoolClassifier, LanguageModel, LockedDropout, Vocab, WeightDropLSTM,
+from llmcourse.ulmfit import (AWDLSTM, lstm_params, ConcatPoolClassifier, LanguageModel, LockedDropout, Vocab, WeightDropLSTM,
                               discriminative_param_groups, error_rate, gradual_unfreeze, lm_batches, pad_batch,
                               slanted_triangular_lr, stlr_multiplier, tokenize, train_classifier, train_lm)
 
@@ -261,3 +261,10 @@ def test_batches_and_padding():
     assert x.shape == (2, 5) and torch.equal(y, x + 1)
     assert sum(len(b[0]) for b in lm_batches(torch.arange(100), 2, 5)) * 5 <= 99
     assert pad_batch([[5, 6, 7], [], [8]], 2).tolist() == [[5, 6], [1, 0], [8, 0]]
+
+
+@pytest.mark.parametrize("d_in,d_hidden", [(4, 8), (64, 128), (400, 1150), (1150, 400)])
+def test_lstm_params_equals_torch_and_the_weight_dropped_layer(d_in, d_hidden):
+    with torch.device("meta"):
+        assert lstm_params(d_in, d_hidden) == sum(p.numel() for p in nn.LSTM(d_in, d_hidden).parameters())
+        assert lstm_params(d_in, d_hidden) == sum(p.numel() for p in WeightDropLSTM(d_in, d_hidden, 0.1).parameters())

@@ -71,8 +71,9 @@ class TrustedNames:
         without binding it first (a helper a hidden test defines and a later one uses)."""
         bound, imports, read_from_outside = set(), {}, set()
         for source in sources:
+            python = _ipython_to_python(source)
             try:
-                tree = ast.parse(_ipython_to_python(source))
+                tree = ast.parse(python)
             except SyntaxError:
                 continue
             here = set()
@@ -81,7 +82,7 @@ class TrustedNames:
                     here.add(name)
                     if path:
                         imports[name] = path
-            read_from_outside |= (_global_reads(_ipython_to_python(source)) - here) & bound
+            read_from_outside |= (_global_reads(python) - here) & bound
             bound |= here
         return cls(set(imports) | read_from_outside, imports)
 
