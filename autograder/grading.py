@@ -108,8 +108,9 @@ class Mutant:
     assignment: str
     name: str
     doc: str
-    cells: dict[str, str]  # solution grade_id -> the code that replaces the cell
+    cells: dict[str, str]  # solution grade_id -> the code that replaces the cell (patches already applied)
     kind: str = "mutant"
+    patches: dict[str, str] = field(default_factory=dict)  # grade_id -> the patch, for sections that are patches
 
     @property
     def student(self) -> str:
@@ -146,7 +147,41 @@ def load_mutant(path: Path | str, kind: str = "mutant") -> Mutant:
     if unknown:
         raise ValueError(f"{path}: {unknown} are not solution cells of {mutant.assignment}; "
                          f"the solution cells are {sorted(known)}")
+    for grade_id, body in mutant.cells.items():
+        if is_patch(body):
+            mutant.patches[grade_id] = body
+            mutant.cells[grade_id] = apply_patch(known[grade_id], body, f"{path}, cell {grade_id}")
     return mutant
+
+
+def is_patch(body: str) -> bool:
+    """Whether a catalogue section is a patch: every line is '#- <a line of the reference>' or '#+ <its
+    replacement>' (comments, so the file stays valid Python)."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    return bool(lines) and all(line[:3] in ("#- ", "#+ ") or line in ("#-", "#+") for line in lines)
+
+
+def apply_patch(reference: str, patch: str, where: str) -> str:
+    """The reference cell with each hunk applied: a run of '#- ' lines (which must appear exactly once, in a row,
+    in the reference) replaced by the '#+ ' lines after it. A master that changed fails here, loudly."""
+    lines = reference.splitlines()
+    hunks: list[tuple[list[str], list[str]]] = []
+    for line in patch.splitlines():
+        if not line.strip():
+            continue
+        sign, text = line[1], line[3:]
+        if sign == "-" and (not hunks or hunks[-1][1]):
+            hunks.append(([], []))
+        if not hunks:
+            raise ValueError(f"{where}: a patch starts with the '#- ' lines it replaces")
+        hunks[-1][0 if sign == "-" else 1].append(text)
+    for old, new in hunks:
+        starts = [i for i in range(len(lines) - len(old) + 1) if lines[i:i + len(old)] == old]
+        if len(starts) != 1:
+            raise ValueError(f"{where}: the lines {old[:2]}... appear {len(starts)} times in the master's reference "
+                             "cell (exactly once is needed): the master changed, or the patch needs more context")
+        lines[starts[0]:starts[0] + len(old)] = new
+    return "\n".join(lines)
 
 
 def mutants(assignment: str) -> list[Mutant]:

@@ -12,7 +12,7 @@ c = get_config()  # noqa: F821 (injected by traitlets)
 # Every path is absolute and built from this file's location, so a command works from any
 # working directory and `autograder/grading.py` can load this file and override the paths.
 _here = os.path.dirname(os.path.abspath(__file__))
-# The course's own nbgrader plug-ins (feedback.py, sandbox/) are imported by name from this folder.
+# The course's own nbgrader plug-ins (judge/, sandbox/) are imported by name from this folder.
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
@@ -47,22 +47,17 @@ c.Execute.shutdown_kernel = "immediate"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.enforce_metadata = True
 
-# IgnorePattern stays disabled on purpose: any stderr output in a test cell gives it zero, and
-# our hidden tests are written to print nothing on stderr when the answer is right. A pattern
-# would silently drop whole stderr blocks (student warnings included) from every cell.
+# IgnorePattern stays disabled: a graded cell's outputs are the judge's verdict, never the student's stderr, so a
+# warning in student code costs nothing.
 c.IgnorePattern.enabled = False
 
 # Student code writes at most this much output per cell into the graded notebook.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 100
 
-# Feedback reports: nbgrader's default list plus feedback.HideHiddenTests, which replaces each hidden-test
-# region (and the traceback that would quote it) by one line, so no hidden test reaches a student.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "feedback.HideHiddenTests",
-]
+# Feedback reports are nbgrader's own: a graded cell holds no hidden test (the checks live in hidden/ and run
+# outside the notebook), so the report shows each graded cell's verdict and message, and the student's own
+# cells with their output (capped while it was captured).
 
 # Late work: "none" records how late a submission is and deducts nothing; "zero" scores it 0 (the
 # exported raw_score keeps what it earned). See the instructor guide for a per-day penalty plug-in.
@@ -73,6 +68,5 @@ c.LateSubmissionPlugin.penalty_method = "none"
 c.FileNameCollectorPlugin.named_regexp = (
     r".*_(?P<student_id>[^_/]+)_attempt_(?P<timestamp>\d{8}T\d{6})_(?P<file_id>[^/]+)$")
 
-# Student code runs in the grading sandbox (bubblewrap kernel, static validator, runtime guard):
-# see SECURITY.md. Without bubblewrap every notebook fails to grade with a message saying what to install.
+# Student code runs in the grading sandbox and graded cells are judged outside it: see SECURITY.md. Without bubblewrap every notebook fails to grade with a message saying what to install.
 load_subconfig("secure_config.py", path=_here)  # noqa: F821 (injected by traitlets)

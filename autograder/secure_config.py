@@ -1,10 +1,11 @@
-"""nbgrader settings that run student code safely; nbgrader_config.py loads this file with one line:
+"""nbgrader settings that grade student code safely; nbgrader_config.py loads this file with one line:
 
     load_subconfig("secure_config.py", path=os.path.dirname(os.path.abspath(__file__)))
 
-Autograde then executes each notebook with sandbox.execute.SecureExecute: student cells are validated
-statically, the kernel runs inside bubblewrap (kernelspec kernels/llm-grader, ipc sockets because the
-sandbox has no network), and the interpreter's state is checked around every test cell. See SECURITY.md.
+Autograde executes each notebook with judge.execute.SecureExecute: student cells run in the bubblewrap sandbox
+(kernelspec kernels/llm-grader, ipc sockets because the sandbox has no network), and every graded cell is
+judged outside it by the hidden tests in hidden/<assignment>.py, from plain data. Submissions enter as regular
+files only (judge.files). See SECURITY.md.
 """
 import os
 import sys
@@ -17,9 +18,9 @@ if _here not in sys.path:
 
 # nbgrader 0.9.6's default list with Execute replaced by SecureExecute. Import paths, not classes: this
 # file must never fail to load (traitlets would log the error and nbgrader would grade with its defaults,
-# unsandboxed); a broken sandbox package instead makes every autograde fail loudly.
+# unsandboxed); a broken judge package instead makes every autograde fail loudly.
 c.Autograde.autograde_preprocessors = [
-    "sandbox.execute.SecureExecute",
+    "judge.execute.SecureExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -39,5 +40,10 @@ c.SecureExecute.startup_timeout = 60
 # machine that happens to honest students. Wait longer (a late output is then an error in that cell only).
 c.SecureExecute.iopub_timeout = 15
 c.SecureExecute.validate_cells = True
-c.SecureExecute.runtime_guard = True
-c.SecureExecute.partial_credit = False
+# A graded cell the student deleted is put back (and judged), so deleting one never hides a failure.
+c.OverwriteCells.add_missing_cells = True
+# Before nbgrader copies a submission: anything in it that is not a regular file of a sane size (a symlink,
+# a hard link, a device, a FIFO, a huge file) is moved out to refused/ and reported; nothing is followed.
+c.Autograde.pre_convert_hook = "judge.files.autograde_hook"
+c.ExchangeFactory.collect = "judge.files.RegularFilesCollect"
+c.ZipCollectApp.extractor_plugin = "judge.files.RegularFilesExtractor"

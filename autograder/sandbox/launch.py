@@ -10,6 +10,7 @@ environment variables (LLM_GRADER_CPU_SECONDS, ...; see LIMITS). Needs the Debia
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import resource
@@ -26,7 +27,8 @@ LIMITS = {
     "open files": (resource.RLIMIT_NOFILE, 1024, "LLM_GRADER_OPEN_FILES"),
     "core file bytes": (resource.RLIMIT_CORE, 0, None),
 }
-TMP_BYTES = int(os.environ.get("LLM_GRADER_TMP_BYTES", 256 << 20))  # size of the kernel's /tmp
+TMP_BYTES = int(os.environ.get("LLM_GRADER_TMP_BYTES", 256 << 20))  # size of the kernel's /tmp and /dev/shm
+TMP_FILES = int(os.environ.get("LLM_GRADER_TMP_FILES", 4096))  # files and folders in each of them
 UID_BASE = 200_000  # the kernel runs as uid UID_BASE + this launcher's pid: no other process shares it
 CONNECTION_COPY = "sandbox-connection.json"
 # environment variables passed into the sandbox (everything else is dropped: no tokens, no JPY_PARENT_PID)
@@ -104,8 +106,8 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
            "--die-with-parent", "--new-session", "--hostname", "llm-grader",
            *_system_binds(),
            "--proc", "/proc", "--dev", "/dev",
-           "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
-           "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/dev/shm",  # joblib's semaphores
+           # tmpfs mounts of this launcher's own (see private_tmpfs): capped in bytes and in number of files
+           "--bind", str(folder / "tmp"), "/tmp", "--bind", str(folder / "shm"), "/dev/shm",  # joblib's semaphores
            # after the private /tmp: a checkout or virtual environment under /tmp stays visible
            *_python_binds(),
            *_parents(cwd), "--ro-bind", str(cwd), str(cwd)]
@@ -125,6 +127,26 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
             sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / CONNECTION_COPY), *extra]
     return cmd
+
+
+def private_tmpfs(folders: list[Path], size: int = TMP_BYTES, files: int = TMP_FILES) -> None:
+    """Mount a tmpfs of `size` bytes and at most `files` inodes on each folder, in a mount namespace of this
+    process's own (the host never sees them; they vanish with the kernel). bwrap's own --tmpfs has a size
+    option but no limit on the number of files."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    clone_newns, ms_rec, ms_private, ms_nosuid, ms_nodev = 0x00020000, 0x4000, 1 << 18, 2, 4
+
+    def call(result: int, what: str) -> None:
+        if result != 0:
+            raise SandboxError(f"{what} failed: {os.strerror(ctypes.get_errno())}")
+
+    call(libc.unshare(clone_newns), "unshare(CLONE_NEWNS)")
+    call(libc.mount(b"none", b"/", None, ms_rec | ms_private, None), "making / private")
+    for folder in folders:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        options = f"size={size},nr_inodes={files},mode=1777".encode()
+        call(libc.mount(b"tmpfs", str(folder).encode(), b"tmpfs", ms_nosuid | ms_nodev, options),
+             f"mounting a tmpfs on {folder}")
 
 
 def set_limits() -> dict[str, int]:
@@ -155,6 +177,7 @@ def main(argv: list[str]) -> int:
         shutil.copyfile(connection_file, copy)
         os.chown(copy, uid, uid)
         os.chmod(copy, 0o400)
+        private_tmpfs([folder / "tmp", folder / "shm"])
         os.chown(folder, uid, uid)
         os.chmod(folder, 0o700)
         cmd = bwrap_command(connection_file, Path.cwd().resolve(), uid, extra)

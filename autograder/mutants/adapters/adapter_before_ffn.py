@@ -1,11 +1,4 @@
 """Applies the adapter before the feed-forward block instead of after it. Breaks adapted_ffn."""
 # %% adapted_ffn
-class AdaptedFFN(nn.Module):
-    def __init__(self, ffn: nn.Module, d_model: int, bottleneck: int):
-        super().__init__()
-        self.ffn = ffn
-        self.ffn.requires_grad_(False)
-        self.adapter = HoulsbyAdapter(d_model, bottleneck)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.ffn(self.adapter(x))
+#-         return self.adapter(self.ffn(x))
+#+         return self.ffn(self.adapter(x))

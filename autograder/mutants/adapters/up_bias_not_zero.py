@@ -1,12 +1,4 @@
 """Zeroes up's weight but not its bias: the adapter shifts every input at initialisation. Breaks houlsby_adapter."""
 # %% houlsby_adapter
-class HoulsbyAdapter(nn.Module):
-    def __init__(self, d_model: int, bottleneck: int):
-        super().__init__()
-        self.down = nn.Linear(d_model, bottleneck)
-        self.up = nn.Linear(bottleneck, d_model)
-        nn.init.zeros_(self.up.weight)
-
-
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return h + self.up(F.gelu(self.down(h)))
+#-         nn.init.zeros_(self.up.bias)
+#+

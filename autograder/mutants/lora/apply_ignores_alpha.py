@@ -1,11 +1,7 @@
 """Forgets to pass alpha on, so every LoRALinear gets the default scaling 1 / r. Breaks apply_lora."""
 # %% apply_lora
-def apply_lora(model, target_modules, r, alpha=1.0):
-    model.requires_grad_(False)
-    targets = [name for name, module in model.named_modules()
-               if isinstance(module, nn.Linear) and any(name.endswith(t) for t in target_modules)]
-    for name in targets:
-        parent_name, _, child = name.rpartition(".")
-        parent = model.get_submodule(parent_name)
-        setattr(parent, child, LoRALinear(getattr(parent, child), r))
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+#- def apply_lora(model: nn.Module, target_modules, r: int, alpha: float = 1.0) -> int:
+#-     """Wrap every targeted nn.Linear of `model` in a LoRALinear, freeze the rest, count what trains."""
+#+ def apply_lora(model, target_modules, r, alpha=1.0):
+#-         setattr(parent, child, LoRALinear(getattr(parent, child), r, alpha))
+#+         setattr(parent, child, LoRALinear(getattr(parent, child), r))

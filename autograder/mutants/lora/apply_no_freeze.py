@@ -1,10 +1,6 @@
 """Wraps the targets but leaves every other parameter trainable. Breaks apply_lora."""
 # %% apply_lora
-def apply_lora(model, target_modules, r, alpha=1.0):
-    targets = [name for name, module in model.named_modules()
-               if isinstance(module, nn.Linear) and any(name.endswith(t) for t in target_modules)]
-    for name in targets:
-        parent_name, _, child = name.rpartition(".")
-        parent = model.get_submodule(parent_name)
-        setattr(parent, child, LoRALinear(getattr(parent, child), r, alpha))
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+#- def apply_lora(model: nn.Module, target_modules, r: int, alpha: float = 1.0) -> int:
+#-     """Wrap every targeted nn.Linear of `model` in a LoRALinear, freeze the rest, count what trains."""
+#-     model.requires_grad_(False)
+#+ def apply_lora(model, target_modules, r, alpha=1.0):

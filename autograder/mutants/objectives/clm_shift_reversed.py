@@ -1,6 +1,4 @@
 """Shifts the wrong way: logits at t + 1 are scored against token t. Breaks clm_loss."""
 # %% clm_loss
-def clm_loss(logits: torch.Tensor, input_ids: torch.Tensor, ignore_index: int = IGNORE_INDEX) -> torch.Tensor:
-    vocab = logits.size(-1)
-    shifted, targets = logits[:, 1:, :], input_ids[:, :-1]
-    return F.cross_entropy(shifted.reshape(-1, vocab), targets.reshape(-1), ignore_index=ignore_index)
+#-     shifted, targets = logits[:, :-1, :], input_ids[:, 1:]
+#+     shifted, targets = logits[:, 1:, :], input_ids[:, :-1]

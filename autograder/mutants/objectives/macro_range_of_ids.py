@@ -1,13 +1,9 @@
 """Averages over every id 0 .. max, counting ids that never occur as F1 = 0. Breaks macro_f1."""
 # %% macro_f1
-def macro_f1(y_true, y_pred) -> float:
-    y_true, y_pred = torch.as_tensor(y_true), torch.as_tensor(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError("y_true and y_pred must have the same length")
-    scores = []
-    for c in range(int(max(y_true.max(), y_pred.max())) + 1):
-        tp = ((y_pred == c) & (y_true == c)).sum().item()
-        fp = ((y_pred == c) & (y_true != c)).sum().item()
-        fn = ((y_pred != c) & (y_true == c)).sum().item()
-        scores.append(2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else 0.0)
-    return float(sum(scores) / len(scores))
+#-         raise ValueError(f"y_true has {len(y_true)} labels and y_pred {len(y_pred)}: they must match")
+#+         raise ValueError("y_true and y_pred must have the same length")
+#-     for c in torch.unique(torch.cat([y_true, y_pred])):
+#+     for c in range(int(max(y_true.max(), y_pred.max())) + 1):
+#-         denominator = 2 * tp + fp + fn
+#-         scores.append(2 * tp / denominator if denominator else 0.0)
+#+         scores.append(2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else 0.0)

@@ -1,15 +1,5 @@
 """Always uses d_ff = 4 d_model, ignoring a d_ff that is given. Breaks gpt_params."""
 # %% gpt_params
-def gpt_params(n_layers: int, d_model: int, n_heads: int, vocab_size: int, context_length: int,
-               d_ff: int | None = None, bias: bool = True, layer_norm: bool = True,
-               learned_positions: bool = True, tied_head: bool = True) -> int:
-    d_ff = 4 * d_model
-    total = vocab_size * d_model
-    if learned_positions:
-        total += context_length * d_model
-    total += n_layers * decoder_layer_params(d_model, n_heads, d_ff, bias, layer_norm)
-    if layer_norm:
-        total += layer_norm_params(d_model)
-    if not tied_head:
-        total += vocab_size * d_model
-    return total
+#-     """Parameters of a GPT-2 style language model: embeddings, decoder layers, final norm, head."""
+#-     d_ff = 4 * d_model if d_ff is None else d_ff
+#+     d_ff = 4 * d_model
