@@ -24,3 +24,10 @@ def gpt_params(n_layers, d_model, n_heads, vocab_size, context_length, d_ff=None
         parts.append(nn.Linear(d_model, vocab_size, bias=False, device="meta"))
     layer = decoder_layer_params(d_model, n_heads, 4 * d_model if d_ff is None else d_ff, bias, layer_norm)
     return count(*parts) + n_layers * layer
+# %% encoder_params
+def encoder_params(n_layers, d_model, n_heads, d_ff, vocab_size, max_positions, type_vocab_size=2, pooler=True):
+    parts = [nn.Embedding(n, d_model, device="meta") for n in (vocab_size, max_positions, type_vocab_size)]
+    parts.append(nn.LayerNorm(d_model, device="meta"))
+    if pooler:
+        parts.append(nn.Linear(d_model, d_model, device="meta"))
+    return count(*parts) + n_layers * decoder_layer_params(d_model, n_heads, d_ff)
