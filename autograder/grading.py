@@ -118,6 +118,7 @@ class Mutant:
 
 
 _CELL_MARK = re.compile(r"^# %% *(\S+) *$")
+ADDED_CELL = "+end"  # a section so named becomes a new code cell at the end of the notebook (hostile catalogue)
 
 
 def load_mutant(path: Path | str, kind: str = "mutant") -> Mutant:
@@ -143,12 +144,12 @@ def load_mutant(path: Path | str, kind: str = "mutant") -> Mutant:
     mutant = Mutant(path.parent.name, path.stem, doc,
                     {k: "\n".join(v).strip("\n") for k, v in cells.items()}, kind)
     known = reference_cells(mutant.assignment) if source_path(mutant.assignment).exists() else {}
-    unknown = sorted(set(mutant.cells) - set(known))
+    unknown = sorted(set(mutant.cells) - set(known) - {ADDED_CELL})
     if unknown:
         raise ValueError(f"{path}: {unknown} are not solution cells of {mutant.assignment}; "
                          f"the solution cells are {sorted(known)}")
     for grade_id, body in mutant.cells.items():
-        if is_patch(body):
+        if grade_id != ADDED_CELL and is_patch(body):
             mutant.patches[grade_id] = body
             mutant.cells[grade_id] = apply_patch(known[grade_id], body, f"{path}, cell {grade_id}")
     return mutant
@@ -212,7 +213,7 @@ def notebook_with_cells(assignment: str, cells: dict[str, str]) -> nbformat.Note
     """The release notebook with the given solution cells' contents replaced (the rest untouched)."""
     nb = nbformat.read(release_path(assignment), as_version=4)
     present = set(solution_ids(nb))
-    missing = sorted(set(cells) - present)
+    missing = sorted(set(cells) - present - {ADDED_CELL})
     if missing:
         raise ValueError(f"{missing} are not solution cells of the release of {assignment}; "
                          f"regenerate exercises/ or fix the names (known: {sorted(present)})")
@@ -220,6 +221,8 @@ def notebook_with_cells(assignment: str, cells: dict[str, str]) -> nbformat.Note
         gid = _nbgrader(cell).get("grade_id")
         if _nbgrader(cell).get("solution") and gid in cells:
             cell.source = cells[gid]
+    if ADDED_CELL in cells:
+        nb.cells.append(nbformat.v4.new_code_cell(cells[ADDED_CELL]))
     return nb
 
 

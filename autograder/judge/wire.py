@@ -41,7 +41,7 @@ class ProbeRaised(Exception):
 # The kernel half. It is plain code run in the student's kernel (whose state the student controls), so it
 # is public and carries nothing secret: the probe's source and its inputs are sent with every call.
 KERNEL_RUNTIME = r'''
-def __llm_probe(probe_source, probe_name, args_text):
+def __llm_probe(probe_source, probe_name, args_text, user_ns=None):
     import base64, json, math, sys, traceback
 
     def array(a):
@@ -94,7 +94,8 @@ def __llm_probe(probe_source, probe_name, args_text):
     namespace = {"__name__": "__llm_probe__"}
     try:
         exec(compile(probe_source, "<grader probe>", "exec"), namespace)
-        result = namespace[probe_name](globals(), **decode(json.loads(args_text)))
+        user = globals() if user_ns is None else user_ns
+        result = namespace[probe_name](user, **decode(json.loads(args_text)))
         answer = {"ok": encode(result)}
     except BaseException as error:  # the student's code failed: say what and where, in their terms
         if isinstance(error, KeyboardInterrupt):
@@ -102,7 +103,8 @@ def __llm_probe(probe_source, probe_name, args_text):
         where = ""
         for frame, line in traceback.walk_tb(error.__traceback__):
             name = frame.f_code.co_filename
-            if name != "<grader probe>" and "site-packages" not in name and "/lib/python" not in name:
+            if (name != "<grader probe>" and not frame.f_code.co_name.startswith("__llm")
+                    and "site-packages" not in name and "/lib/python" not in name):
                 where = f"in {frame.f_code.co_name}, line {line} of its cell"
         answer = {"raised": [type(error).__name__, str(error)[:1000], where]}
     return json.dumps(answer, allow_nan=False)

@@ -11,17 +11,23 @@ def _config():
     return PyFileConfigLoader("nbgrader_config.py", path=str(grading.AUTOGRADER)).load_config()
 
 
-def test_standard_commands_grade_in_the_sandbox():
+def test_standard_commands_grade_in_the_sandbox_and_judge_outside_it():
     c = _config()
-    assert c.Autograde.autograde_preprocessors[0] == "sandbox.execute.SecureExecute"
+    assert c.Autograde.autograde_preprocessors[0] == "judge.execute.SecureExecute"
     assert "nbgrader.preprocessors.Execute" not in c.Autograde.autograde_preprocessors
     assert c.SecureExecute.kernel_name == "llm-grader" and c.KernelManager.transport == "ipc"
-    assert c.SecureExecute.validate_cells and c.SecureExecute.runtime_guard
+    assert c.Autograde.pre_convert_hook == "judge.files.autograde_hook"
+    assert c.ExchangeFactory.collect == "judge.files.RegularFilesCollect"
+    assert c.ZipCollectApp.extractor_plugin == "judge.files.RegularFilesExtractor"
+    assert c.OverwriteCells.add_missing_cells is True
+    # the plug-ins named by import path really import (a typo would make nbgrader fall back or fail late)
+    import judge.execute
+    import judge.files
+    assert issubclass(judge.files.RegularFilesCollect, __import__("nbgrader").exchange.abc.ExchangeCollect)
 
 
-def test_feedback_hides_hidden_tests_and_paths_are_the_course_layout():
+def test_paths_are_the_course_layout():
     c = _config()
-    assert c.GenerateFeedback.preprocessors[-1] == "feedback.HideHiddenTests"
     assert c.CourseDirectory.source_directory == str(grading.SOLUTIONS)
     assert c.CourseDirectory.release_directory == str(grading.AUTOGRADER.parent / "exercises")
     assert c.Execute.timeout > 0 and c.LateSubmissionPlugin.penalty_method in ("none", "zero")

@@ -1,14 +1,16 @@
 """Hostile submissions graded with the real `nbgrader autograde` and the course's secure configuration.
 
 The catalogue is autograder/hostile/<assignment>/<name>.py, in the mutants' format, its docstring giving
-`Expected:` (the score of its honest content), `Base:` (release or reference: what the cells it does not
-name hold), `Log:` (a regex the grader's log must match for it) and optionally `Unvalidated:` (it is also
-graded with the static validator switched off, to show that the sandbox and the runtime guard hold alone).
-Two temporary courses are graded in parallel, each with two honest students (the reference and a wrong
-mutant) beside the hostile ones; the honest students' scores and files must not move.
+`Expected:` (the score of its honest content: the attack must gain nothing), `Base:` (release or reference:
+what the cells it does not name hold), `Log:` (a regex the grader's log must match for it) and optionally
+`Symlink: <name> -> <file in the course root>` (a link planted in its submission folder). A section named
+`+end` is a cell the student added at the end. Two temporary courses are graded in parallel, each with two
+honest students (the reference and a wrong mutant) beside the hostile ones; the honest students' scores and
+files must not move, and nothing secret may reach any student's graded notebook, folder or feedback.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -28,21 +30,23 @@ AUTOGRADER = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(AUTOGRADER))
 
 import grading as g  # noqa: E402
+from judge import checks  # noqa: E402
 from sandbox.launch import UID_BASE  # noqa: E402
-from sandbox.validator import TrustedNames, validate  # noqa: E402
+
+pytestmark = pytest.mark.slow
 
 HOSTILE = AUTOGRADER / "hostile"
-ASSIGNMENT = "param_counts"
-HONEST_MUTANT = "mha_bias_ignored"
+ASSIGNMENT = "lora"
+HONEST_MUTANT = "scaling_forgotten"
 CELL_TIMEOUT = 12  # seconds per cell in these runs (the course's own limit is 30; a test cell needs <= 5 s)
 LOG = Path(tempfile.gettempdir()) / "llm-grader-hostile.log"  # the last run's nbgrader logs, for debugging
 
 
 def time_bound(notebooks: int, honest_seconds: float = 20.0) -> float:
-    """Grading a class may take at most twice an honest notebook's time per notebook, plus two cell
+    """Grading a class may take at most twice an honest notebook's time per notebook, plus four cell
     timeouts for the loops, plus a minute. Relative to the honest notebooks graded in the same run, so
     that a loaded machine does not fail it and a stalled grader does."""
-    return notebooks * 2 * honest_seconds + 2 * CELL_TIMEOUT + 60
+    return notebooks * 2 * honest_seconds + 4 * CELL_TIMEOUT + 60
 
 
 @dataclass
@@ -51,7 +55,7 @@ class Hostile:
     expected: float
     base: str
     log: str
-    unvalidated: float | None
+    symlink: tuple[str, str] | None
 
     @property
     def student(self) -> str:
@@ -71,9 +75,9 @@ def load_hostile(path: Path) -> Hostile:
     base = _field(doc, "Base", path)
     if base not in ("release", "reference"):
         raise ValueError(f"{path}: Base must be 'release' or 'reference', not {base!r}")
-    unvalidated = _field(doc, "Unvalidated", path, required=False)
-    return Hostile(mutant, float(_field(doc, "Expected", path)), base, _field(doc, "Log", path),
-                   None if unvalidated is None else float(unvalidated))
+    link = _field(doc, "Symlink", path, required=False)
+    symlink = tuple(part.strip() for part in link.split("->")) if link else None
+    return Hostile(mutant, float(_field(doc, "Expected", path)), base, _field(doc, "Log", path), symlink)
 
 
 def catalogue(assignment: str = ASSIGNMENT) -> list[Hostile]:
@@ -96,35 +100,48 @@ def _sha(path: Path) -> str:
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): _sha(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): _sha(p) for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
-def grade_course(subs: list[g.Submission]) -> dict:
-    """One temporary course: honest + hostile students, one `nbgrader autograde` with secure_config.py.
-    Students named unvalidated-* skip the static validator, to prove the sandbox and the guard alone."""
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+            and not p.is_symlink()} if root.exists() else {}
+
+
+def grade_course(subs: list[g.Submission], links: dict[str, tuple[str, str]]) -> dict:
+    """One temporary course: honest + hostile students, one `nbgrader autograde` with secure_config.py,
+    then `nbgrader generate_feedback` for everyone (what students get back)."""
     course = g.Course(threads=1)
     try:
         with open(course.root / "nbgrader_config.py", "a") as f:
             f.write(f"load_subconfig('secure_config.py', path={str(AUTOGRADER)!r})\n"
-                    f"c.SecureExecute.timeout = {CELL_TIMEOUT}\n"
-                    "c.SecureExecute.skip_validation_for = ['unvalidated-*']\n")
+                    f"c.SecureExecute.timeout = {CELL_TIMEOUT}\n")
         course.generate(ASSIGNMENT)
-        honest = [s.student for s in subs if not s.student.startswith(("hostile-", "unvalidated-"))]
+        honest = [s.student for s in subs if not s.student.startswith("hostile-")]
         course.submit(ASSIGNMENT, subs)
+        for student, (name, target) in links.items():
+            os.symlink(course.root / target, course.root / "submitted" / student / ASSIGNMENT / name)
         solutions_before = _tree_hashes(course.root / "source")
         honest_before = {s: _tree_hashes(course.root / "submitted" / s) for s in honest}
         run = course.autograde(ASSIGNMENT, [s.student for s in subs], timeout=2 * time_bound(len(subs)))
-        autograded = {}
+        feedback = course.nbgrader("generate_feedback", ASSIGNMENT, "--force", timeout=600)
+        autograded, returned = {}, {}
         for s in subs:
             path = course.root / "autograded" / s.student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
             autograded[s.student] = nbformat.read(path, as_version=4) if path.exists() else None
+            # everything that goes back to the student: the graded folder and the feedback folder
+            returned[s.student] = (_files(course.root / "autograded" / s.student)
+                                   | {"feedback/" + k: v for k, v in _files(course.root / "feedback" / s.student).items()})
         return {
             "run": run,
+            "feedback_log": feedback.stdout + feedback.stderr,
             "honest_before": honest_before,
             "honest_after": {s: _tree_hashes(course.root / "submitted" / s) for s in honest},
             "solutions_before": solutions_before,
             "solutions_after": _tree_hashes(course.root / "source"),
             "autograded": autograded,
+            "returned": returned,
+            "submitted": {s.student: s.files for s in subs},
             "gradebook_manual": _manual_scores(course),
         }
     finally:
@@ -143,14 +160,13 @@ def graded():
     """Both courses in parallel, the catalogue dealt between them so that they take about as long."""
     hostiles = catalogue()
     jobs = [hostile_submission(h) for h in hostiles]
-    for h in hostiles:
-        if h.unvalidated is not None:
-            sub = hostile_submission(h)
-            jobs.append(g.Submission(h.student.replace("hostile-", "unvalidated-", 1), sub.files))
-    courses = [honest_submissions() + jobs[0::2], honest_submissions() + jobs[1::2]]
+    links = {h.student: h.symlink for h in hostiles if h.symlink}
+    halves = [jobs[0::2], jobs[1::2]]
+    courses = [honest_submissions() + half for half in halves]
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(grade_course, courses))
+        results = list(pool.map(lambda c: grade_course(c, {s.student: links[s.student] for s in c
+                                                           if s.student in links}), courses))
     seconds = time.monotonic() - start
     runs = {}
     for r in results:
@@ -178,11 +194,18 @@ def _kernel_processes(wait: float = 15.0) -> list[str]:
 
 def test_catalogue_covers_every_threat():
     names = {h.mutant.name for h in catalogue()}
-    required = {"input_transformer", "ast_transformer", "custom_exception_handler", "excepthook",
-                "event_callback", "redefine_builtins", "patch_testing_helpers", "always_equal", "fake_output",
-                "final_expression", "sys_exit", "os_exit", "keyboard_interrupt", "infinite_loop", "fork_loop",
-                "memory_exhaustion", "disk_filling", "background_process", "kill_kernel", "read_hidden_tests",
-                "read_solutions", "write_outside", "network"}
+    required = {
+        # tampering with the kernel's machinery (issue 6 and issue 10)
+        "input_transformer", "line_transforms", "ast_transformer", "compiler_ast_parse", "event_callback",
+        "custom_exception_handler", "excepthook", "forged_user_expressions", "session_send_filter",
+        "execution_result_success", "tensor_base_patch", "patch_during_test", "guard_lookalike",
+        "redefine_builtins", "builtins_module", "patch_testing_helpers", "always_equal", "always_equal_dynamic",
+        "fake_output", "final_expression",
+        # secrets
+        "history_print", "read_hidden_tests", "read_solutions", "symlink_gradebook", "write_outside", "network",
+        # resources and availability
+        "sys_exit", "os_exit", "keyboard_interrupt", "infinite_loop", "fork_loop", "memory_exhaustion",
+        "disk_filling", "file_flood", "output_flood", "background_process", "kill_kernel"}
     assert required <= names, f"missing hostile submissions: {sorted(required - names)}"
 
 
@@ -190,8 +213,6 @@ def _expectations(graded):
     """(student, expected score, log regex) for every hostile submission graded."""
     for h in graded["hostiles"]:
         yield h.student, h.expected, h.log
-        if h.unvalidated is not None:
-            yield h.student.replace("hostile-", "unvalidated-", 1), h.unvalidated, h.log
 
 
 def test_each_hostile_earns_its_honest_score(graded):
@@ -235,27 +256,61 @@ def test_log_names_what_happened(graded):
     assert not missing, "\n".join(missing) + f"\n(nbgrader's log: {LOG})"
 
 
-def test_no_secret_reaches_a_hostile_students_notebook(graded):
-    """The graded notebook (copied into the feedback) holds no hidden test or solution in the student's outputs."""
-    source = nbformat.read(g.source_path(ASSIGNMENT), as_version=4)
-    secrets = set()
-    for cell in source.cells:
-        lines = cell.source.splitlines()
-        for markers in (g.HIDDEN_MARKERS, g.SOLUTION_MARKERS):
-            if markers[0] in lines:
-                inside = lines[lines.index(markers[0]) + 1: lines.index(markers[1])]
-                secrets |= {line.strip() for line in inside if len(line.strip()) > 25}
-    assert secrets
+def hidden_test_lines(assignment: str) -> set[str]:
+    """The lines of an assignment's hidden tests that are secret: its checks and their helpers, not its probes
+    (probes are sent to the kernel and are public by design: inputs, never assertions)."""
+    path = AUTOGRADER / "hidden" / f"{assignment}.py"
+    registered = checks.load(assignment, AUTOGRADER / "hidden")
+    module_globals = next(iter(registered.values())).__globals__
+    public = set()
+    for value in module_globals.values():
+        if callable(value) and getattr(value, "__name__", "").startswith("probe"):
+            public |= {line.strip() for line in checks.probe_source(value).splitlines()}
+    lines = {line.strip() for line in path.read_text().splitlines()}
+    return {line for line in lines - public if len(line) >= 25 and not line.startswith(("#", "import ", "from "))}
+
+
+def encodings(line: str) -> list[str]:
+    raw = line.encode()
+    return [line, raw.hex(), base64.b64encode(raw).decode()[:-4] or line, line[::-1], json.dumps(line)[1:-1]]
+
+
+def test_confidentiality_nothing_secret_reaches_any_student(graded):
+    """Every simulated student's graded notebook, graded folder and feedback: no hidden-test line (in clear,
+    hex, base64 or reversed), no solution line the student did not write, and no file that is not theirs."""
+    secrets = hidden_test_lines(ASSIGNMENT)
+    assert len(secrets) > 30, "the oracle found too few hidden-test lines to be meaningful"
+    solutions = {line.strip() for line in g.reference_cells(ASSIGNMENT)["lora_linear"].splitlines()
+                 if len(line.strip()) >= 25}
+    problems = []
     for course in graded["courses"]:
-        for student, nb in course["autograded"].items():
-            if nb is None or not student.startswith(("hostile-", "unvalidated-")):
-                continue
-            for cell in nb.cells:
-                if cell.metadata.get("nbgrader", {}).get("grade"):
-                    continue  # the test cells themselves (nbgrader's own feedback policy)
-                text = json.dumps(cell.get("outputs", []))
-                leaked = [s for s in secrets if s in text or json.dumps(s)[1:-1] in text]
-                assert not leaked, f"{student}: the outputs show {leaked[:2]}"
+        assert "Traceback" not in course["feedback_log"], course["feedback_log"][-2000:]
+        for student, returned in course["returned"].items():
+            submitted = b"".join(course["submitted"][student].values()).decode(errors="replace")
+            names = {n for n in returned if not n.startswith("feedback/")}
+            expected_names = {f"{ASSIGNMENT}/{n}" for n in course["submitted"][student]} | {f"{ASSIGNMENT}/timestamp.txt"}
+            if not names <= expected_names:
+                problems.append(f"{student}: files that are not theirs: {sorted(names - expected_names)}")
+            text = "\n".join(v.decode(errors="replace") for v in returned.values())
+            for line in secrets:
+                for form in encodings(line):
+                    if len(form) >= 20 and form in text:
+                        problems.append(f"{student}: a hidden-test line reached them: {line[:60]!r}")
+                        break
+            for line in solutions - {x.strip() for x in submitted.replace("\\n", "\n").splitlines()}:
+                if line in text:
+                    problems.append(f"{student}: a solution line they did not write: {line[:60]!r}")
+    assert not problems, "\n".join(sorted(set(problems))[:20])
+
+
+def test_output_is_capped_before_it_is_stored(graded):
+    for course in graded["courses"]:
+        nb = course["autograded"].get("hostile-output-flood")
+        if nb is None:
+            continue
+        size = len(json.dumps([c.get("outputs", []) for c in nb.cells]))
+        assert size < 2 << 20, f"the flood left {size:,} characters of output in the graded notebook"
+        assert "output not kept" in json.dumps([c.get("outputs", []) for c in nb.cells])
 
 
 def test_grading_time_bound_and_nothing_left_running(graded):
@@ -267,31 +322,8 @@ def test_grading_time_bound_and_nothing_left_running(graded):
 
 # ------------------------------------------------------------------------------------------ the parts
 
-def test_references_pass_the_validator():
-    for assignment in g.assignments():
-        nb = nbformat.read(g.source_path(assignment), as_version=4)
-        md = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-        trusted = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                   and (md[i].get("locked") or md[i].get("grade")) and not md[i].get("solution")]
-        names = TrustedNames.from_sources([nb.cells[i].source for i in trusted])
-        for i, cell in enumerate(nb.cells):
-            if cell.cell_type == "code" and i not in trusted:
-                assert validate(cell.source, names) == [], (assignment, md[i].get("grade_id"), cell.source)
 
-
-def test_names_local_to_a_test_helper_stay_free_for_students():
-    """A hidden test's helper `def forward(self, x)` reads its own parameter, not the notebook's `x`: a student's
-    scratch `x = ...` is fine. A helper that reads a notebook name defined by an earlier test cell protects it."""
-    names = TrustedNames.from_sources([
-        "import torch\nx = torch.ones(2)\nn = 3\nref = 4",
-        "class _Host(torch.nn.Module):\n    def forward(self, x):\n        return x * 2\n"
-        "def _net(d, n):\n    return [i * n for i in range(d)]\ndef _check():\n    return ref + 1",
-    ])
-    assert "x" not in names.names and "n" not in names.names and "ref" in names.names
-    assert validate("x = torch.randn(3)\nn = 5", names) == []
-    assert validate("ref = 0", names) != []
-
-
+@pytest.mark.slow
 def test_missing_bubblewrap_is_a_clear_error(tmp_path):
     (tmp_path / "kernel.json").write_text(json.dumps({"transport": "ipc"}))
     done = subprocess.run([sys.executable, str(AUTOGRADER / "sandbox" / "launch.py"), "-f",
@@ -321,6 +353,8 @@ def test_sandbox_kernel_limits(tmp_path):
         "memory": "import torch\ntry:\n    x = torch.ones(2 ** 31)\n    print('ALLOCATED')\nexcept RuntimeError as e:\n"
                   "    print('memory refused')",
         "uid": "import os\nprint('uid', os.getuid(), 'pid', os.getpid())",
+        "inodes": "import os\nn = 0\ntry:\n    while n < 100000:\n        open(f'/tmp/f{n}', 'w').close()\n        n += 1\n"
+                  "except OSError as e:\n    print('files', n, type(e).__name__)",
         "fork": "import os, time\nn = 0\ntry:\n    while n < 2000:\n        if os.fork() == 0:\n"
                 "            time.sleep(60)\n            os._exit(0)\n        n += 1\nexcept OSError as e:\n"
                 "    print('forks', n, type(e).__name__)",
@@ -347,6 +381,8 @@ def test_sandbox_kernel_limits(tmp_path):
     forks = re.search(r"forks (\d+)", out["fork"])
     assert forks and int(forks.group(1)) < 300, out["fork"]
     assert "memory refused" in out["memory"], out["memory"]
+    files = re.search(r"files (\d+)", out["inodes"])
+    assert files and int(files.group(1)) <= 4096, out["inodes"]  # /tmp is capped in files, not only in bytes
     assert re.search(r"uid (\d+) pid (\d+)", out["uid"]) and int(out["uid"].split()[1]) >= UID_BASE
     assert not _kernel_processes(), f"the forked sleepers outlived the kernel: {_kernel_processes()}"
 
@@ -358,7 +394,7 @@ def test_the_private_tmp_does_not_hide_the_python_or_the_course(tmp_path):
     connection.parent.mkdir()
     connection.write_text("{}")
     cmd = bwrap_command(connection, tmp_path, UID_BASE + 1, [])
-    tmpfs = next(i for i in range(len(cmd) - 1) if cmd[i] == "--tmpfs" and cmd[i + 1] == "/tmp")
+    tmpfs = next(i for i in range(len(cmd) - 2) if cmd[i] == "--bind" and cmd[i + 2] == "/tmp")
     binds = [i for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--bind") and cmd[i + 1] != "/dev/null"
-             and not cmd[i + 1].startswith(("/usr", "/bin", "/sbin", "/lib", "/etc"))]
+             and not cmd[i + 1].startswith(("/usr", "/bin", "/sbin", "/lib", "/etc", str(connection.parent)))]
     assert binds and min(binds) > tmpfs, [cmd[i + 1] for i in binds if i < tmpfs]

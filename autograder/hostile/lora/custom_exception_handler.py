@@ -1,0 +1,11 @@
+r"""Fake passing tests: a custom exception handler swallows every error.
+Expected: 27
+Base: reference
+Log: lora_params_formula
+"""
+# %% lora_params
+def lora_params(in_features: int, out_features: int, r: int) -> int:
+    return r * in_features  # wrong: forgets B
+
+
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)

@@ -1,0 +1,266 @@
+"""The trusted side of grading, piece by piece and without nbgrader: the wire format, the checks' API, every
+hidden test's probes, the import rule, and the regular-files entry. Fast: no kernel is started."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+import grading
+from judge import checks, files, wire
+from sandbox.validator import validate
+
+HIDDEN = grading.AUTOGRADER / "hidden"
+
+
+# ------------------------------------------------------------------------------------------ the wire
+
+
+def kernel_answer(probe_source: str, name: str, args: dict, ns: dict | None = None) -> str:
+    """What the kernel half sends back, run here on a namespace (as the student's kernel would)."""
+    namespace = dict(ns or {})
+    exec(wire.KERNEL_RUNTIME, namespace)
+    return namespace["__llm_probe"](probe_source, name, wire.encode_args(args))
+
+
+def test_values_and_tensors_cross_intact():
+    source = ("def probe(ns, x, n):\n    import numpy\n    return {'y': x * 2, 'n': n + 1, 'f': 0.5, 'b': True,\n"
+              "            'none': None, 'list': [1, 'a'], 'np': numpy.arange(3), 'i': numpy.int64(7),\n"
+              "            'nan': float('nan'), 'half': x.half(), 'obj': object()}\n")
+    x = torch.randn(2, 3)
+    got = wire.decode(kernel_answer(source, "probe", {"x": x, "n": 4}))
+    assert torch.equal(got["y"], x * 2) and got["y"].dtype == torch.float32
+    assert got["n"] == 5 and got["f"] == 0.5 and got["b"] is True and got["none"] is None
+    assert got["list"] == [1, "a"] and torch.equal(got["np"], torch.arange(3)) and got["i"] == 7
+    assert got["nan"] != got["nan"] and got["half"].dtype == torch.float16
+    assert isinstance(got["obj"], wire.Opaque) and got["obj"] == "builtins.object"
+
+
+def test_an_exception_in_student_code_comes_back_as_a_report():
+    ns = {}
+    exec("def lora_params(k, d, r):\n    raise ValueError('not yet')\n", ns)
+    text = kernel_answer("def probe(ns):\n    return ns['lora_params'](1, 2, 3)\n", "probe", {}, ns)
+    with pytest.raises(wire.ProbeRaised) as error:
+        wire.decode(text)
+    assert error.value.kind == "ValueError" and error.value.message == "not yet"
+
+
+def _array(dtype="float32", shape=(2,), data=None):
+    data = data if data is not None else base64.b64encode(b"\0" * 8).decode()
+    return {"__array__": {"dtype": dtype, "shape": list(shape), "data": data}}
+
+
+@pytest.mark.parametrize("text, why", [
+    ("not json", "not JSON"),
+    (json.dumps({"ok": 1, "extra": 2}), "neither a value"),
+    (json.dumps({"ok": _array(dtype="object")}), "not allowed"),
+    (json.dumps({"ok": _array(shape=(3,))}), "bytes"),
+    (json.dumps({"ok": _array(data="!!!")}), "base64"),
+    (json.dumps({"ok": _array(shape=(-1,))}), "shape"),
+    (json.dumps({"ok": {"__array__": {"dtype": "float32"}}}), "malformed array"),
+    ('{"ok": NaN}', "constant"),
+    (json.dumps({"ok": "x" * (wire.MAX_STRING + 1)}), "characters"),
+    (json.dumps({"ok": [[[[[[[[[[1]]]]]]]]]]}), "nested"),
+    (json.dumps({"ok": {"__float__": "1e9"}}), "non-finite"),
+    (json.dumps({"raised": ["a", "b"]}), "malformed error report"),
+    ("x" * (wire.MAX_TEXT_BYTES + 1), "characters"),
+    (json.dumps({"ok": "gASVCAAAAAAAAACMBHBvc2l4lC4="}), None),  # a pickle is only ever a string here
+])
+def test_anything_but_bounded_plain_data_is_refused(text, why):
+    if why is None:
+        assert wire.decode(text) == "gASVCAAAAAAAAACMBHBvc2l4lC4="
+        return
+    with pytest.raises(wire.WireError, match=why):
+        wire.decode(text)
+
+
+def test_the_element_budget_bounds_memory():
+    big = {"__array__": {"dtype": "uint8", "shape": [4096, wire.MAX_ELEMENTS // 4096 + 1], "data": ""}}
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.decode(json.dumps({"ok": big}))
+
+
+# ------------------------------------------------------------------------------------------ the checks' API
+
+
+def test_close_scales_its_tolerance_with_the_numbers_involved():
+    want = torch.tensor([1000.0, 1e-3])
+    checks.close(want + torch.tensor([0.05, 0.05]), want, "y")  # float32 rounding of a large sum
+    with pytest.raises(checks.CheckFailed, match="shape"):
+        checks.close(want[:1], want, "y")
+    with pytest.raises(checks.CheckFailed, match="wrong"):
+        checks.close(want * 1.01, want, "y")
+    with pytest.raises(checks.CheckFailed, match="expected a number"):
+        checks.close(True, 1.0, "count")
+    checks.close(0.1 + 0.2, 0.3, "sum")
+
+
+def test_expect_needs_exactly_true():
+    checks.expect(True, "fine")
+    for value in (1, "yes", [True], torch.tensor(True)):
+        with pytest.raises(checks.CheckFailed):
+            checks.expect(value, "only True passes")
+
+
+def test_judge_turns_every_outcome_into_a_verdict():
+    student = checks.Student(lambda *a: json.dumps({"ok": 3}))
+
+    def passes(s, rng):
+        checks.expect(s.run(lambda ns: 0) == 3, "three")
+
+    def fails(s, rng):
+        checks.expect(False, "wrong")
+
+    def crashes(s, rng):
+        return {}["missing"]
+
+    assert checks.judge(passes, student, 1).passed is True
+    assert checks.judge(fails, student, 1).message == "wrong"
+    verdict = checks.judge(crashes, student, 1)
+    assert verdict.passed is None and "could not judge" in verdict.message
+    broken = checks.Student(lambda *a: "{oops")
+    assert checks.judge(passes, broken, 1).passed is None
+
+
+def _probes():
+    for assignment in grading.all_assignments():
+        module = checks.load(assignment, HIDDEN)
+        seen = set()
+        for fn in module.values():
+            for value in fn.__globals__.values():
+                if callable(value) and getattr(value, "__name__", "").startswith("probe") and value not in seen:
+                    seen.add(value)
+                    yield assignment, value
+
+
+PROBES = list(_probes())
+
+
+@pytest.mark.parametrize("assignment, probe", PROBES, ids=[f"{a}.{p.__name__}" for a, p in PROBES])
+def test_probes_are_self_contained_and_judge_nothing(assignment, probe):
+    """A probe's source is all that reaches the kernel: it may use no hidden-test global and assert nothing."""
+    assert checks.probe_globals(probe) == set(), f"{probe.__name__} reads module globals"
+    assert not checks.probe_asserts(probe), f"{probe.__name__} asserts: judge in the check instead"
+    compile(checks.probe_source(probe), "<probe>", "exec")
+
+
+def _namespace(assignment: str, cells: dict[str, str]) -> dict:
+    """The notebook's namespace after its import cell and the given solution cells ran (here, in-process)."""
+    nb = nbformat.read(grading.source_path(assignment), as_version=4)
+    ns: dict = {}
+    for cell in nb.cells:
+        md = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
+            continue
+        if md.get("solution"):
+            exec(cells[md["grade_id"]], ns)
+        elif md.get("locked") and not md.get("grade") and md.get("grade_id") in ("imports", "setup"):
+            exec(cell.source, ns)
+    return ns
+
+
+class LocalStudent(checks.Student):
+    """A Student whose kernel is this process: the probes run on the master's reference code (tests only)."""
+
+    def __init__(self, ns: dict):
+        super().__init__(lambda source, name, args, timeout: self._answer(source, name, args))
+        self.ns = ns
+
+    def _answer(self, source, name, args):
+        namespace: dict = {}
+        exec(wire.KERNEL_RUNTIME, namespace)
+        return namespace["__llm_probe"](source, name, args, self.ns)
+
+
+ASSIGNMENTS_WITH_CHECKS = [a for a in grading.all_assignments() if checks.load(a, HIDDEN)]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS_WITH_CHECKS)
+def test_every_graded_cell_has_a_check_and_the_reference_passes_it(assignment):
+    nb = nbformat.read(grading.source_path(assignment), as_version=4)
+    graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+              if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    registered = checks.load(assignment, HIDDEN)
+    assert sorted(graded) == sorted(registered), "graded cells and hidden checks differ"
+    ns = _namespace(assignment, grading.reference_cells(assignment))
+    for grade_id, fn in registered.items():
+        for seed in (1, 2):
+            verdict = checks.judge(fn, LocalStudent(ns), seed)
+            assert verdict.passed is True, f"{grade_id} (seed {seed}): {verdict.message}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS_WITH_CHECKS)
+def test_graded_cells_hold_no_test_code(assignment):
+    """Nothing secret is in a notebook: a graded cell is a comment that says what is graded."""
+    nb = nbformat.read(grading.source_path(assignment), as_version=4)
+    for cell in nb.cells:
+        md = cell.metadata.get("nbgrader", {})
+        if md.get("grade") and not md.get("solution"):
+            code = [line for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")]
+            assert code == [], f"{md['grade_id']} holds code: {code[:2]}"
+            assert f"({md['points']:g} point" in cell.source, f"{md['grade_id']} does not show its points"
+
+
+# ------------------------------------------------------------------------------------------ the import rule
+
+
+def test_only_the_imports_an_exercise_forbids_are_refused():
+    assert validate("import torch\nimport numpy as np\nfrom collections import Counter\nimport matplotlib.pyplot") == []
+    assert validate("help(torch)\ndir(x)\n%timeit f()\nclass A:\n    def __eq__(s, o):\n        return True") == []
+    assert validate("def f(:\n    pass") == []  # a syntax error is Python's to report, with the student's line
+    refused = validate("import peft\nfrom sklearn.metrics import f1_score\n__import__('transformers')")
+    assert [v.construct for v in refused] == ["import peft", "import sklearn.metrics", "import transformers"]
+    assert "write the code" in str(refused[0])
+
+
+# ------------------------------------------------------------------------------------------ regular files
+
+
+def _irregular_folder(tmp_path: Path) -> Path:
+    sub = tmp_path / "submitted" / "alice" / "lora"
+    sub.mkdir(parents=True)
+    (sub / "lora.ipynb").write_text("{}")
+    secret = tmp_path / "gradebook.db"
+    secret.write_text("GRADEBOOK")
+    (sub / "notes.txt").symlink_to(secret)
+    (sub / "data").symlink_to(tmp_path)
+    os.link(secret, sub / "hard.txt")
+    os.mkfifo(sub / "pipe")
+    (sub / "big.bin").write_bytes(b"0" * (files.MAX_FILE_BYTES + 1))
+    (sub / "keep.txt").write_text("mine")
+    return sub
+
+
+def test_autograde_hook_moves_everything_irregular_aside(tmp_path):
+    sub = _irregular_folder(tmp_path)
+    notebooks = [str(sub / "lora.ipynb")]
+    files.autograde_hook("lora", "*", notebooks)
+    assert sorted(p.name for p in sub.iterdir()) == ["keep.txt", "lora.ipynb"]
+    aside = tmp_path / "refused" / "alice" / "lora"
+    assert sorted(p.name for p in aside.iterdir()) == ["big.bin", "data", "hard.txt", "notes.txt", "pipe"]
+    assert (tmp_path / "gradebook.db").read_text() == "GRADEBOOK" and notebooks == [str(sub / "lora.ipynb")]
+
+
+def test_a_symlinked_notebook_is_not_graded(tmp_path):
+    sub = tmp_path / "submitted" / "bob" / "lora"
+    sub.mkdir(parents=True)
+    (tmp_path / "other.ipynb").write_text("{}")
+    (sub / "lora.ipynb").symlink_to(tmp_path / "other.ipynb")
+    notebooks = [str(sub / "lora.ipynb")]
+    files.autograde_hook("lora", "*", notebooks)
+    assert notebooks == [] and not (sub / "lora.ipynb").exists()
+
+
+def test_collect_copies_regular_files_only(tmp_path):
+    sub = _irregular_folder(tmp_path)
+    dest = tmp_path / "collected"
+    refusals = files.copy_regular_tree(sub, dest)
+    assert sorted(p.name for p in dest.iterdir()) == ["keep.txt", "lora.ipynb"]
+    assert len(refusals) == 4 and all("refused" in r for r in refusals)  # the linked folder is skipped, not copied
+    assert "GRADEBOOK" not in "".join(p.read_text() for p in dest.iterdir())
