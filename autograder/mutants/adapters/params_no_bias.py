@@ -1,4 +1,4 @@
 """Ignores the biases even when bias=True (2 d m only). Breaks adapter_params."""
 # %% adapter_params
-def adapter_params(d_model: int, bottleneck: int, bias: bool = True) -> int:
-    return 2 * d_model * bottleneck
+#-     return 2 * d_model * bottleneck + ((d_model + bottleneck) if bias else 0)
+#+     return 2 * d_model * bottleneck
