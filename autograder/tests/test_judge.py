@@ -264,3 +264,24 @@ def test_collect_copies_regular_files_only(tmp_path):
     assert sorted(p.name for p in dest.iterdir()) == ["keep.txt", "lora.ipynb"]
     assert len(refusals) == 4 and all("refused" in r for r in refusals)  # the linked folder is skipped, not copied
     assert "GRADEBOOK" not in "".join(p.read_text() for p in dest.iterdir())
+
+
+@pytest.mark.slow
+def test_nbgrader_collect_does_not_follow_a_symlink_in_the_exchange(tmp_path):
+    """A student hands in, through the exchange's inbound folder, a notebook and a symlink to the gradebook;
+    the real `nbgrader collect` (with the course's config) copies the notebook and refuses the link."""
+    course = grading.Course(tmp_path / "course")
+    course.generate("ulmfit")
+    inbound = course.root / "exchange" / grading.COURSE_ID / "inbound" / "mallory+ulmfit+2027-03-01 12:00:00.000000 UTC+abc"
+    inbound.mkdir(parents=True)
+    (inbound / "ulmfit.ipynb").write_bytes(grading.release_path("ulmfit").read_bytes())
+    (inbound / "timestamp.txt").write_text("2027-03-01 12:00:00.000000 UTC")
+    (course.root / "gradebook.db").chmod(0o600)
+    (inbound / "notes.txt").symlink_to(course.root / "gradebook.db")
+    (inbound / "hard.txt").hardlink_to(course.root / "nbgrader_config.py")
+    done = course.nbgrader("collect", "ulmfit", "--update", timeout=300)
+    folder = course.root / "submitted" / "mallory" / "ulmfit"
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (folder / "ulmfit.ipynb").is_file()
+    assert not (folder / "notes.txt").exists() and not (folder / "hard.txt").exists(), sorted(folder.iterdir())
+    assert "refused notes.txt: a symbolic link" in done.stdout + done.stderr

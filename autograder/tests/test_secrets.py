@@ -1,4 +1,6 @@
-"""No solution line and no hidden test line reaches exercises/ or the built book (_build/html)."""
+"""No solution line and no hidden-test line reaches exercises/ or the built book (_build/html).
+
+Hidden tests are the checks in autograder/hidden/<id>.py (their probes are public by design and excluded)."""
 import html
 import json
 import re
@@ -40,10 +42,25 @@ def _split(assignment: str) -> tuple[set[str], set[str]]:
     return secret, public
 
 
+def hidden_check_lines(assignment: str) -> set[str]:
+    """Lines of autograder/hidden/<assignment>.py outside its probes (and the probes' helpers)."""
+    from judge import checks
+
+    registered = checks.load(assignment, grading.AUTOGRADER / "hidden")
+    if not registered:
+        return set()
+    public = set()
+    for value in next(iter(registered.values())).__globals__.values():
+        if callable(value) and getattr(value, "__name__", "").startswith("probe"):
+            public |= {_norm(line) for line in checks.probe_source(value).splitlines()}
+    path = grading.AUTOGRADER / "hidden" / f"{assignment}.py"
+    return {_norm(line) for line in path.read_text().splitlines()} - public
+
+
 def secret_lines(assignment: str) -> set[str]:
-    """Lines of a master's solution and hidden-test regions that no master shows outside such regions."""
+    """Lines of a master's solution regions and of its hidden checks that no master shows outside them."""
     public = set().union(*(_split(a)[1] for a in grading.all_assignments()))
-    secret = _split(assignment)[0]
+    secret = _split(assignment)[0] | hidden_check_lines(assignment)
     # a line too short to be an answer on its own ("return n", ")") proves nothing
     return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
 
@@ -83,6 +100,9 @@ def test_the_detector_sees_the_master(assignment):
     secrets = secret_lines(assignment)
     assert len(secrets) >= 5, f"{assignment}: only {len(secrets)} secret lines found: are the markers there?"
     assert leaks(grading.SOLUTIONS / assignment, secrets), "the leak detector misses lines in the master itself"
+    hidden = hidden_check_lines(assignment) & secrets
+    assert len(hidden) >= 10, f"{assignment}: only {len(hidden)} lines of its hidden checks are watched"
+    assert leaks(grading.AUTOGRADER / "hidden", hidden), "the leak detector misses lines of the hidden checks"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -95,7 +115,7 @@ def test_no_secret_in_exercises(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_secret_in_built_book(assignment):
     if not BUILD.exists():
-        return  # nothing built yet: `make test` builds the book first, so this runs there
+        pytest.skip("the book is not built: `make test` builds it first, so this runs there")
     secrets = secret_lines(assignment)
     found = leaks(BUILD, secrets)
     assert not found, f"solution or hidden-test lines of {assignment} in the built book: {found}"
