@@ -67,6 +67,8 @@ class SecureExecute(Execute):
     cell_output_bytes = Integer(64 << 10, help="Characters of output kept per cell (the rest is dropped "
                                                "as it arrives).").tag(config=True)
     notebook_output_bytes = Integer(1 << 20, help="Characters of output kept per notebook.").tag(config=True)
+    setup_timeout = Integer(180, help="Seconds each set-up cell before the first student cell may run "
+                            "(importing torch on a loaded grading machine can take a minute).").tag(config=True)
     message_bytes = Integer(2 * MAX_TEXT_BYTES + (1 << 20), help="Largest message accepted from the kernel; "
                             "a larger one disconnects it.").tag(config=True)
 
@@ -99,6 +101,10 @@ class SecureExecute(Execute):
         else:
             self.log.warning("SecureExecute: kernel %r is not the sandbox %r: student code runs unconfined",
                              self.kernel_name, SANDBOX_KERNEL)
+        first_student = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                              and not _nbgrader(c).get("locked")), len(nb.cells))
+        self._setup = {id(c) for c in nb.cells[:first_student]}
+        self.timeout_func = self._timeout_for
         self._connection_dir = tempfile.mkdtemp(prefix="llm-grader-kernel-")
         self._context = zmq.asyncio.Context()
         self._context.setsockopt(zmq.MAXMSGSIZE, self.message_bytes)
@@ -113,6 +119,10 @@ class SecureExecute(Execute):
                           s["passed"], s["tests"], ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
                           "; ".join(s["not judged"]) or "none", self.kernel_name, self._dead or "ran to the end",
                           s["slowest"][1] or "-", s["slowest"][0])
+
+    def _timeout_for(self, cell) -> int:
+        """The instructor's set-up cells (imports) get `setup_timeout`; every other cell `timeout`."""
+        return max(self.timeout or 0, self.setup_timeout) if id(cell) in self._setup else self.timeout
 
     def _graded_cells(self, nb, info: dict) -> dict[int, str]:
         """index -> grade_id of the cells the gradebook grades automatically (after nbgrader restored them)."""
@@ -250,9 +260,12 @@ class SecureExecute(Execute):
         timeout = min(timeout, deadline - time.monotonic())
         if timeout <= 0:
             raise checks.NotJudged(f"the probes of this cell took more than {self.check_timeout:.0f} s")
-        code = KERNEL_RUNTIME + f"\n__llm_answer = __llm_probe({source!r}, {name!r}, {args!r})\n"
+        # a fresh name for every answer: if student code stops the probe from running, there is no answer
+        # (never the previous probe's)
+        variable = "__llm_answer_" + secrets.token_hex(8)
+        code = KERNEL_RUNTIME + f"\n{variable} = __llm_probe({source!r}, {name!r}, {args!r})\n"
         msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False,
-                                 user_expressions={"answer": "__llm_answer"})
+                                 user_expressions={"answer": f"globals().pop({variable!r})"})
         saved, self.timeout = self.timeout, max(1, int(timeout + 0.999))
         try:
             reply = self.wait_for_reply(msg_id)
