@@ -12,9 +12,9 @@ help:
 	@echo "make test   build the book, then run the whole test suite"
 	@echo "instructors (nbgrader, run in autograder/):"
 	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
-	@echo "  make grade A=lora     autograde every collected submission of an assignment"
-	@echo "  make feedback A=lora  write the students' feedback reports of an assignment"
-	@echo "  make grades           export every grade to autograder/grades.csv"
+	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all), reports"
+	@echo "  make feedback A=lora  write every graded student's report and the not-graded pages"
+	@echo "  make grades           export the assignments with submissions to autograder/grades.csv (A=id1,id2)"
 
 venv: $(STAMP)
 
@@ -66,17 +66,19 @@ define need_assignment
 	@test -d "solutions/$(A)" || { echo "no assignment '$(A)' in solutions/: one of $(ASSIGNMENTS)"; exit 2; }
 endef
 
+# The grading package (autograder/grading/): intake, autograde of what is new or out of date on every core,
+# reports; feedback and export refuse grades that are out of date and say what to run.
+GRADING := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/python -m grading
+
 grade: $(STAMP)
 	$(need_assignment)
 	@sh autograder/sandbox/check.sh
-	$(NBGRADER) autograde $(A)
-	@echo "graded $(A): scores are in autograder/gradebook.db, graded notebooks in autograder/autograded/"
+	@$(GRADING) grade $(A) $(if $(FORCE),--force)
 
 feedback: $(STAMP)
 	$(need_assignment)
-	$(NBGRADER) generate_feedback $(A)
-	@echo "feedback for $(A) is in autograder/feedback/<student>/$(A)/"
+	@$(GRADING) feedback $(A)
 
+# Only the assignments that have submissions; A=id1,id2 chooses.
 grades: $(STAMP)
-	$(NBGRADER) export --to grades.csv
-	@echo "grades exported to autograder/grades.csv"
+	@$(GRADING) export $(if $(A),--assignments $(A))

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import grading as g
-import simulate_class as sc
+from grading import simulate as sc
 
 CELL_TIMEOUT = 15  # as the catalogue run: a test cell needs <= 5 s; the endless loop costs one limit
 
@@ -34,7 +34,7 @@ def flow(catalogue_runs):
     first = sc.run_flow(course, plan, workers=2, cell_timeout=CELL_TIMEOUT)
     first_feedback = _feedback_hashes(course.root)
     after_first = sc.file_hashes(course.root, before)
-    second = sc.run_flow(course, plan, workers=2, cell_timeout=CELL_TIMEOUT, force=False)
+    second = sc.run_flow(course, plan, workers=2, cell_timeout=CELL_TIMEOUT)
     after_second = sc.file_hashes(course.root, before)
     seconds = time.monotonic() - start
     yield dict(plan=plan, root=course.root, first=first, second=second, before=before,
@@ -213,13 +213,13 @@ def test_hide_hidden_tests_on_one_cell():
 def test_intake_of_a_renamed_notebook_is_the_same_on_every_run(tmp_path):
     """The copy <id>.ipynb made for a renamed notebook is the grader's, not the student's: a second intake
     reports the same files and note, and a notebook collected again is copied again."""
-    import grade_parallel as gp
+    from grading.intake import intake
     folder = tmp_path / "submitted" / "s01" / "lora"
     folder.mkdir(parents=True)
     (folder / "lora (1).ipynb").write_text('{"cells": []}')
-    first = gp.intake(tmp_path, "lora", ["s01"])["s01"]
-    second = gp.intake(tmp_path, "lora", ["s01"])["s01"]
+    first = intake(tmp_path, "lora", ["s01"])["s01"]
+    second = intake(tmp_path, "lora", ["s01"])["s01"]
     assert first == second and first.files == ["lora (1).ipynb"] and "renamed notebook" in first.note
     (folder / "lora (1).ipynb").write_text('{"cells": [], "metadata": {}}')
-    gp.intake(tmp_path, "lora", ["s01"])
+    intake(tmp_path, "lora", ["s01"])
     assert (folder / "lora.ipynb").read_text() == '{"cells": [], "metadata": {}}'

@@ -1,5 +1,4 @@
 """The course's nbgrader_config.py, as the standard commands load it from autograder/."""
-import re
 import subprocess
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -25,14 +24,6 @@ def test_feedback_hides_hidden_tests_and_paths_are_the_course_layout():
     assert c.CourseDirectory.source_directory == str(grading.SOLUTIONS)
     assert c.CourseDirectory.release_directory == str(grading.AUTOGRADER.parent / "exercises")
     assert c.Execute.timeout > 0 and c.LateSubmissionPlugin.penalty_method in ("none", "zero")
-
-
-def test_lms_file_names_are_understood():
-    pattern = re.compile(_config().FileNameCollectorPlugin.named_regexp)
-    m = pattern.match("/course/downloaded/lora/extracted/lora_s001_attempt_20270301T120000_lora.ipynb")
-    assert m and m.group("student_id") == "s001" and m.group("file_id") == "lora.ipynb"
-    assert m.group("timestamp") == "20270301T120000"
-    assert not pattern.match("/course/downloaded/lora/extracted/lora.ipynb")
 
 
 def test_a_broken_config_stops_nbgrader(tmp_path):
