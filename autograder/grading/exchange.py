@@ -31,17 +31,24 @@ class TrustedTimeCollect(ExchangeCollect):
 
     def _path_to_record(self, path):
         record = super()._path_to_record(path)
-        claimed = record["timestamp"]
+        record["claimed"] = record["timestamp"]
         record["timestamp"] = observed_time(os.path.join(self.inbound_path, record["filename"]))
-        if abs((record["timestamp"] - claimed).total_seconds()) > 120:
-            self.log.warning("%s: the submission says %s, the exchange saw it at %s; using the exchange's time",
-                             record["filename"], claimed, record["timestamp"])
         return record
 
     def do_copy(self, src, dest):
         super().do_copy(src, dest)
+        seen = observed_time(src)
+        claims = [("folder name", self._path_to_record(src)["claimed"])]
+        try:
+            claims.append(("timestamp.txt", read_timestamp(dest)))
+        except (OSError, ValueError):
+            pass
+        for where, claimed in claims:
+            if abs((seen - claimed).total_seconds()) > 120:
+                self.log.warning("%s: its %s says %s, the exchange saw it at %s UTC; using the exchange's time",
+                                 os.path.basename(src), where, claimed, seen)
         with open(os.path.join(dest, "timestamp.txt"), "w") as f:
-            f.write(observed_time(src).strftime(FORMAT))
+            f.write(seen.strftime(FORMAT))
 
 
 def read_timestamp(folder: str) -> datetime:
