@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test venv clean-book help release grade feedback grades sandbox
+.PHONY: book test venv clean-book help release grade feedback grades sandbox hub
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv if missing)"
@@ -14,6 +14,7 @@ help:
 	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
 	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all), reports"
 	@echo "  make feedback A=lora  write every graded student's report and the not-graded pages"
+	@echo "  make hub              (as root, on the course server) JupyterHub for students and instructors"
 	@echo "  make grades           export the assignments with submissions to autograder/grades.csv (A=id1,id2)"
 
 venv: $(STAMP)
@@ -82,3 +83,12 @@ feedback: $(STAMP)
 # Only the assignments that have submissions; A=id1,id2 chooses.
 grades: $(STAMP)
 	@$(GRADING) export $(if $(A),--assignments $(A))
+
+# ---- The course server: JupyterHub (pinned in requirements.txt) and its proxy (pinned in hub/package-lock.json) ----
+EXCHANGE ?= /srv/nbgrader/exchange
+hub: $(STAMP)
+	@test "$$(id -u)" = 0 || { echo "make hub: run it as root on the course server (each user's JupyterLab runs as that user)"; exit 2; }
+	@command -v npm >/dev/null || { echo "make hub: install Node.js 20 or newer and npm (Debian: apt-get install nodejs npm)"; exit 2; }
+	@test -x hub/node_modules/.bin/configurable-http-proxy || (cd hub && npm ci --no-audit --no-fund)
+	@mkdir -p $(EXCHANGE) && chmod 0777 $(EXCHANGE)
+	COURSE_EXCHANGE=$(EXCHANGE) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f hub/jupyterhub_config.py

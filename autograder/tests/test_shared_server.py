@@ -178,7 +178,9 @@ def test_release_fetch_submit_collect_grade_feedback_round_trip(server):
         pages = list((student.home / A / "feedback").rglob(f"{A}.html"))
         assert len(pages) == 1, (student.name, pages)
         text = pages[0].read_text()
-        assert student.name in text and "hidden tests: not shown" in text
+        assert "hidden tests: not shown" in text
+        own = course.root / "feedback" / student.name / A / f"{A}.html"
+        assert text == own.read_text(), f"{student.name} fetched a page that is not their own report"
         others = [o.name for o in (s1, s2, s3) if o is not student]
         assert not any(o in text for o in others)
         owned = {p.stat().st_uid for p in student.home.rglob("*")}
