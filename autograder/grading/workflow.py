@@ -61,6 +61,16 @@ def sync_gradebook(root: Path | str, assignment: str, source: Path | None = None
     return ""
 
 
+def hidden_cells(assignment: str) -> set[str]:
+    """grade_ids of the master's cells that hold hidden tests."""
+    import nbformat
+    from .notebooks import HIDDEN_MARKERS, source_path
+    if not source_path(assignment).exists():
+        return set()
+    nb = nbformat.read(source_path(assignment), as_version=4)
+    return {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if HIDDEN_MARKERS[0] in c.source}
+
+
 def students_of(root: Path | str, assignment: str) -> list[str]:
     """The roster (gradebook) and everyone who handed something in."""
     st = gradebook.assignment_state(root, assignment)
@@ -128,7 +138,7 @@ def grade_class(root: Path | str, assignment: str, students: list[str] | None = 
     wall = time.monotonic() - start
     log = "\n".join(r.log + ("\n[killed: time limit]" if r.killed else "") for r in runs)
     if log_to is not None:
-        log_to.write_text(log)
+        log_to.write_text(runner.quiet(log, hidden_cells(assignment)) + "\n")
 
     got = gradebook.scores(gradebook.db_url(root), assignment, list(current))
     graded_fp = {s: fp for s, fp in recorded.items() if s in current and s not in todo}
