@@ -51,6 +51,9 @@ def summary(assignment: str, reports: list[StudentReport], regraded: int | None 
             seconds: float | None = None) -> str:
     """The readable summary: counts, the score distribution, pass rates per test cell, what was not graded."""
     graded = [r for r in reports if r.status == "graded"]
+    if all(r.status == "no submission" for r in reports):
+        return (f"{assignment}: nothing to grade: no submission in submitted/<student>/{assignment}/ "
+                f"(collect first: nbgrader collect {assignment}, or nbgrader zip_collect {assignment})")
     lines = [f"{assignment}: {len(graded)} graded, "
              f"{sum(r.status == 'not graded' for r in reports)} not graded, "
              f"{sum(r.status == 'no submission' for r in reports)} with no submission"
