@@ -5,16 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test venv clean-book help release grade feedback grades sandbox
+.PHONY: book test venv clean-book help release grade feedback grades sandbox hub
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv if missing)"
 	@echo "make test   build the book, then run the whole test suite"
 	@echo "instructors (nbgrader, run in autograder/):"
 	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
-	@echo "  make grade A=lora     autograde every collected submission of an assignment"
-	@echo "  make feedback A=lora  write the students' feedback reports of an assignment"
-	@echo "  make grades           export every grade to autograder/grades.csv"
+	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all), reports"
+	@echo "  make feedback A=lora  write every graded student's report and the not-graded pages"
+	@echo "  make hub              (as root, on the course server) JupyterHub for students and instructors"
+	@echo "  make grades           export the assignments with submissions to autograder/grades.csv (A=id1,id2)"
 
 venv: $(STAMP)
 
@@ -66,17 +67,28 @@ define need_assignment
 	@test -d "solutions/$(A)" || { echo "no assignment '$(A)' in solutions/: one of $(ASSIGNMENTS)"; exit 2; }
 endef
 
+# The grading package (autograder/grading/): intake, autograde of what is new or out of date on every core,
+# reports; feedback and export refuse grades that are out of date and say what to run.
+GRADING := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/python -m grading
+
 grade: $(STAMP)
 	$(need_assignment)
 	@sh autograder/sandbox/check.sh
-	$(NBGRADER) autograde $(A)
-	@echo "graded $(A): scores are in autograder/gradebook.db, graded notebooks in autograder/autograded/"
+	@$(GRADING) grade $(A) $(if $(FORCE),--force)
 
 feedback: $(STAMP)
 	$(need_assignment)
-	$(NBGRADER) generate_feedback $(A)
-	@echo "feedback for $(A) is in autograder/feedback/<student>/$(A)/"
+	@$(GRADING) feedback $(A)
 
+# Only the assignments that have submissions; A=id1,id2 chooses.
 grades: $(STAMP)
-	$(NBGRADER) export --to grades.csv
-	@echo "grades exported to autograder/grades.csv"
+	@$(GRADING) export $(if $(A),--assignments $(A))
+
+# ---- The course server: JupyterHub (pinned in requirements.txt) and its proxy (pinned in hub/package-lock.json) ----
+EXCHANGE ?= /srv/nbgrader/exchange
+hub: $(STAMP)
+	@test "$$(id -u)" = 0 || { echo "make hub: run it as root on the course server (each user's JupyterLab runs as that user)"; exit 2; }
+	@command -v npm >/dev/null || { echo "make hub: install Node.js 20 or newer and npm (Debian: apt-get install nodejs npm)"; exit 2; }
+	@test -x hub/node_modules/.bin/configurable-http-proxy || (cd hub && npm ci --no-audit --no-fund)
+	@mkdir -p $(EXCHANGE) && chmod 0777 $(EXCHANGE)
+	COURSE_EXCHANGE=$(EXCHANGE) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyterhub -f hub/jupyterhub_config.py

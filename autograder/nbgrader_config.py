@@ -63,10 +63,16 @@ c.LimitOutput.max_traceback = 100
 # exported raw_score keeps what it earned). See the instructor guide for a per-day penalty plug-in.
 c.LateSubmissionPlugin.penalty_method = "none"
 
-# `nbgrader zip_collect`: student id, time stamp and file name from an LMS download's file name, here
-# Blackboard style "<anything>_<student>_attempt_<YYYYMMDDTHHMMSS>_<file>"; adapt it to your LMS.
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*_(?P<student_id>[^_/]+)_attempt_(?P<timestamp>\d{8}T\d{6})_(?P<file_id>[^/]+)$")
+# `nbgrader zip_collect`: the course's plug-in reads the real download formats of Blackboard Learn, Canvas
+# and Moodle (file names in grading/lms.py). Say which LMS, and the time zone it writes its times in
+# (Blackboard writes the server's local time into each file name; times are stored in UTC).
+c.ZipCollectApp.collector_plugin = "grading.lms.LmsCollector"
+c.LmsCollector.lms = "blackboard"
+c.LmsCollector.timezone = "UTC"
+
+# `nbgrader collect` dates each submission by what the instructor's side saw (the latest change time of the
+# handed-in files in the exchange), not by the timestamp.txt the student's process wrote (grading/exchange.py),
+# and copies regular files only: secure_config.py sets ExchangeFactory.collect to that class.
 
 # Student code runs in the grading sandbox and graded cells are judged outside it: see SECURITY.md. Without bubblewrap every notebook fails to grade with a message saying what to install.
 load_subconfig("secure_config.py", path=_here)  # noqa: F821 (injected by traitlets)

@@ -45,5 +45,6 @@ c.OverwriteCells.add_missing_cells = True
 # Before nbgrader copies a submission: anything in it that is not a regular file of a sane size (a symlink,
 # a hard link, a device, a FIFO, a huge file) is moved out to refused/ and reported; nothing is followed.
 c.Autograde.pre_convert_hook = "judge.files.autograde_hook"
-c.ExchangeFactory.collect = "judge.files.RegularFilesCollect"
+# collect: regular files only (a RegularFilesCollect), dated by what the exchange saw, not by the student
+c.ExchangeFactory.collect = "grading.exchange.TrustedTimeCollect"
 c.ZipCollectApp.extractor_plugin = "judge.files.RegularFilesExtractor"

@@ -84,6 +84,7 @@ class SecureExecute(Execute):
         self._output = {"cell": 0, "notebook": 0, "noted": False}
         self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "not judged": [],
                          "slowest": (0.0, "")}
+        self._clock = {"start": time.monotonic(), "kernel start": 0.0, "cells": 0.0, "checks": 0.0}
         self._refused: dict[int, str] = {}
         if self.validate_cells:
             for index, cell in enumerate(nb.cells):
@@ -119,6 +120,10 @@ class SecureExecute(Execute):
                           s["passed"], s["tests"], ", ".join(s["refused"]) or "none", "; ".join(s["errors"]) or "none",
                           "; ".join(s["not judged"]) or "none", self.kernel_name, self._dead or "ran to the end",
                           s["slowest"][1] or "-", s["slowest"][0])
+            c = self._clock
+            self.log.info("SecureExecute: student %s: seconds: kernel start %.2f, cells %.2f, checks %.2f, "
+                          "all %.2f", self._student, c["kernel start"], c["cells"], c["checks"],
+                          time.monotonic() - c["start"])
 
     def _timeout_for(self, cell) -> int:
         """The instructor's set-up cells (imports) get `setup_timeout`; every other cell `timeout`."""
@@ -163,6 +168,7 @@ class SecureExecute(Execute):
             kc = await super().async_start_new_kernel_client()
         finally:
             del km.client
+            self._clock["kernel start"] = time.monotonic() - self._clock["start"]
         if self.kernel_name == SANDBOX_KERNEL:
             os.chown(self._connection_dir, os.geteuid(), os.getegid())
             os.chmod(self._connection_dir, 0o755)
@@ -181,6 +187,7 @@ class SecureExecute(Execute):
         original = cell.source
         if index in self._refused:
             cell.source = self._refused[index]
+        started = time.monotonic()
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -190,6 +197,7 @@ class SecureExecute(Execute):
             cell.outputs.append(_error("CellTimeoutError", str(error).splitlines()[0]))
         finally:
             cell.source = original
+            self._clock["cells"] += time.monotonic() - started
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
         if errors and not _nbgrader(cell).get("locked"):
             where = _nbgrader(cell).get("grade_id") or f"cell {index}"
@@ -237,6 +245,7 @@ class SecureExecute(Execute):
             seed = int.from_bytes(hashlib.sha256(f"{self._seed}:{grade_id}".encode()).digest()[:8], "big")
             verdict = checks.judge(check, student, seed)
         took = time.monotonic() - started
+        self._clock["checks"] += took
         self._summary["slowest"] = max(self._summary["slowest"], (took, grade_id))
         if verdict.passed:
             self._summary["passed"] += 1

@@ -1,2 +1,2 @@
-"""The grader's defences around student code: the bubblewrap kernel (launch.py), the static validator
-(validator.py), the runtime guard (guard.py) and nbgrader's Execute with all three (execute.py)."""
+"""The student's side of grading: the bubblewrap kernel that runs student code (launch.py, kernels/llm-grader)
+and the import rule checked before a cell runs (validator.py). Verdicts are decided in judge/, never here."""

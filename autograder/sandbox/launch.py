@@ -2,7 +2,8 @@
 
 The kernelspec autograder/kernels/llm-grader/kernel.json runs `python launch.py -f {connection_file}`.
 The kernel sees the system read-only, the Python install and the virtual environment read-only, its
-working directory read-only with every notebook in it masked, a small private /tmp, and nothing else
+working directory read-only with every notebook in it masked, a private /tmp and /dev/shm capped in
+bytes and in files, and nothing else
 of the course (no solutions/, gradebook, submissions, source or release folders). It has no network,
 its own pid namespace (every process it starts dies with it), an unprivileged uid of its own, and
 rlimits on CPU seconds, memory, processes, file size and open files. Limits can be changed with
@@ -56,7 +57,7 @@ def _read_connection(connection_file: Path) -> dict:
         raise SandboxError(
             f"the connection file {connection_file} uses transport {info.get('transport')!r}: the sandbox has "
             "no network, so set `c.KernelManager.transport = 'ipc'` (autograder/secure_config.py does) "
-            "and run the kernel through sandbox.execute.SecureExecute")
+            "and run the kernel through judge.execute.SecureExecute")
     return info
 
 

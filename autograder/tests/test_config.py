@@ -1,5 +1,4 @@
 """The course's nbgrader_config.py, as the standard commands load it from autograder/."""
-import re
 import subprocess
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -17,13 +16,14 @@ def test_standard_commands_grade_in_the_sandbox_and_judge_outside_it():
     assert "nbgrader.preprocessors.Execute" not in c.Autograde.autograde_preprocessors
     assert c.SecureExecute.kernel_name == "llm-grader" and c.KernelManager.transport == "ipc"
     assert c.Autograde.pre_convert_hook == "judge.files.autograde_hook"
-    assert c.ExchangeFactory.collect == "judge.files.RegularFilesCollect"
+    assert c.ExchangeFactory.collect == "grading.exchange.TrustedTimeCollect"
     assert c.ZipCollectApp.extractor_plugin == "judge.files.RegularFilesExtractor"
     assert c.OverwriteCells.add_missing_cells is True
     # the plug-ins named by import path really import (a typo would make nbgrader fall back or fail late)
     import judge.execute
     import judge.files
-    assert issubclass(judge.files.RegularFilesCollect, __import__("nbgrader").exchange.abc.ExchangeCollect)
+    import grading.exchange
+    assert issubclass(grading.exchange.TrustedTimeCollect, judge.files.RegularFilesCollect)
 
 
 def test_paths_are_the_course_layout():
@@ -31,14 +31,6 @@ def test_paths_are_the_course_layout():
     assert c.CourseDirectory.source_directory == str(grading.SOLUTIONS)
     assert c.CourseDirectory.release_directory == str(grading.AUTOGRADER.parent / "exercises")
     assert c.Execute.timeout > 0 and c.LateSubmissionPlugin.penalty_method in ("none", "zero")
-
-
-def test_lms_file_names_are_understood():
-    pattern = re.compile(_config().FileNameCollectorPlugin.named_regexp)
-    m = pattern.match("/course/downloaded/lora/extracted/lora_s001_attempt_20270301T120000_lora.ipynb")
-    assert m and m.group("student_id") == "s001" and m.group("file_id") == "lora.ipynb"
-    assert m.group("timestamp") == "20270301T120000"
-    assert not pattern.match("/course/downloaded/lora/extracted/lora.ipynb")
 
 
 def test_a_broken_config_stops_nbgrader(tmp_path):

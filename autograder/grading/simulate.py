@@ -4,7 +4,7 @@ Each (student, assignment) gets one scenario (correct, blank, partly correct, a 
 autograder/mutants, late, missing, renamed, cells deleted, tests edited, invalid JSON, empty file,
 another Jupyter version, an endless loop) and its expected per-cell scores. Half of the class hands
 in through an LMS download (`nbgrader zip_collect`), the other half as a `submitted/` tree.
-Run `python autograder/simulate_class.py --help`.
+Run `python -m grading.simulate --help` from autograder/.
 """
 from __future__ import annotations
 
@@ -13,34 +13,38 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
 import sys
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import grading as g  # noqa: E402
-import grade_parallel as gp  # noqa: E402
+import grading as g  # the package's public names, as the tests use them
+
+from . import gradebook, workflow
+from . import reports as reports_
+from .intake import StudentReport
 
 N_STUDENTS = 20
 DUE = "2027-03-01 23:59:00 UTC"
 ON_TIME = "2027-03-01 12:00:00 UTC"
 LATE = "2027-03-03 09:30:00 UTC"
-# LMS download names, Blackboard style: <assignment>_<student>_attempt_<YYYYMMDDTHHMMSS>_<file name>.
-# (nbgrader's documented example uses 2027-03-01-23-59-00, which dateutil misreads as 23:00.)
-LMS_REGEXP = r".*_(?P<student_id>s\d+)_attempt_(?P<timestamp>\d{8}T\d{6})_(?P<file_id>[^/]+)$"
+# The LMS download is Blackboard Learn's: <assignment>_<student>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file name>,
+# in the server's local time (here Berlin: the collector converts to UTC), plus a receipt .txt per attempt.
+LMS_TIMEZONE = "Europe/Berlin"
 
 # What this simulated course chooses differently from autograder/nbgrader_config.py (which it loads, so the
 # sandbox, the feedback without hidden tests and the rest are the real course's): late work scores zero.
 COURSE_CONFIG = f"""
 c.LateSubmissionPlugin.penalty_method = "zero"
-c.FileNameCollectorPlugin.named_regexp = {LMS_REGEXP!r}
+c.LmsCollector.lms = "blackboard"
+c.LmsCollector.timezone = {LMS_TIMEZONE!r}
 c.Execute.iopub_timeout = 60
 """
 
@@ -223,7 +227,9 @@ def mutants_used(plan: ClassPlan) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- writing the hand-ins
 
 def _lms_stamp(timestamp: str) -> str:
-    return timestamp.replace(" UTC", "").replace("-", "").replace(":", "").replace(" ", "T")
+    """A UTC time as Blackboard writes it into a file name: the server's local time, YYYY-MM-DD-HH-MM-SS."""
+    utc = datetime.strptime(timestamp, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=ZoneInfo("UTC"))
+    return utc.astimezone(ZoneInfo(LMS_TIMEZONE)).strftime("%Y-%m-%d-%H-%M-%S")
 
 
 def hand_in(course: g.Course, plan: ClassPlan) -> dict[str, str]:
@@ -239,8 +245,10 @@ def hand_in(course: g.Course, plan: ClassPlan) -> dict[str, str]:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:  # most of the LMS download comes as one zip ...
             for e in lms[:-2]:
+                attempt = f"{a}_{e.student}_attempt_{_lms_stamp(e.timestamp)}"
+                z.writestr(f"{attempt}.txt", f"Name: Student {e.student}\nAssignment: {a}\n")  # the receipt
                 for fname, data in e.files.items():
-                    z.writestr(f"{a}_{e.student}_attempt_{_lms_stamp(e.timestamp)}_{fname}", data)
+                    z.writestr(f"{attempt}_{fname}", data)
         (archive / f"{a}_submissions.zip").write_bytes(buf.getvalue())
         for e in lms[-2:]:  # ... and some files were downloaded one by one
             for fname, data in e.files.items():
@@ -267,12 +275,14 @@ def file_hashes(root: Path, paths) -> dict[str, str | None]:
 @dataclass
 class FlowResult:
     root: Path
-    reports: dict[str, list[gp.StudentReport]]  # assignment -> one line per student
+    reports: dict[str, list[StudentReport]]  # assignment -> one line per student
     csv_rows: list[dict]
     seconds: dict[str, float]  # step -> wall seconds
     autograde_seconds: dict[str, dict[str, float | None]]  # assignment -> student -> seconds
 
-    def report(self, student: str, assignment: str) -> "gp.StudentReport":
+    regraded: dict[str, list[str]] = field(default_factory=dict)  # assignment -> students graded in this run
+
+    def report(self, student: str, assignment: str) -> StudentReport:
         return next(r for r in self.reports[assignment] if r.student == student)
 
 
@@ -282,7 +292,7 @@ def setup_course(course: g.Course, plan: ClassPlan) -> None:
         f.write(COURSE_CONFIG)
         f.write(f"c.CourseDirectory.db_url = {course.db_url + '?timeout=120'!r}\n")
     course.generate_all(plan.assignments)
-    gp.enable_wal(course.root / "gradebook.db")
+    gradebook.enable_wal(course.root)
     roster = course.root / "students.csv"
     with open(roster, "w", newline="") as f:
         w = csv.writer(f)
@@ -305,40 +315,39 @@ def _check(done, what: str):
 
 
 def run_flow(course: g.Course, plan: ClassPlan, workers: int = 2, cell_timeout: int | None = None,
-             force: bool = True) -> FlowResult:
-    """zip_collect, intake, autograde (one process per assignment, `workers` at a time), feedback, export."""
+             force: bool = False) -> FlowResult:
+    """zip_collect, then the workflow of `make grade` (intake, autograde what is new or out of date, reports),
+    `make feedback` and `make grades`, one assignment per thread, `workers` at a time."""
     seconds = {}
 
-    def each(step, *args):  # one nbgrader process per assignment, `workers` at a time (each starts in ~2 s)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for a, done in zip(plan.assignments, pool.map(lambda a: course.nbgrader(step, a, *args), plan.assignments)):
-                _check(done, f"{step} {a}")
-
     t = time.monotonic()
-    each("zip_collect", "--force")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for a, done in zip(plan.assignments, pool.map(lambda a: course.nbgrader("zip_collect", a, "--force"),
+                                                      plan.assignments)):
+            _check(done, f"zip_collect {a}")
     seconds["zip_collect"] = time.monotonic() - t
 
     t = time.monotonic()
     extra = (f"--Execute.timeout={cell_timeout}",) if cell_timeout else ()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {a: pool.submit(gp.grade_assignment, course.root, a, plan.students, extra, force)
+        futures = {a: pool.submit(workflow.grade_class, course.root, a, plan.students, 1, force, extra)
                    for a in plan.assignments}
         graded = {a: f.result() for a, f in futures.items()}
     seconds["autograde"] = time.monotonic() - t
 
     t = time.monotonic()
-    each("generate_feedback", "--force")
-    for a in plan.assignments:
-        gp.write_not_graded_feedback(course.root, a, graded[a].reports)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda a: workflow.feedback(course.root, a), plan.assignments))
     seconds["feedback"] = time.monotonic() - t
 
     t = time.monotonic()
-    _check(course.nbgrader("export", "--to", "grades.csv"), "export")
+    workflow.export(course.root, "grades.csv")
     seconds["export"] = time.monotonic() - t
     with open(course.root / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     return FlowResult(course.root, {a: graded[a].reports for a in plan.assignments}, rows, seconds,
-                      {a: graded[a].seconds for a in plan.assignments})
+                      {a: graded[a].seconds for a in plan.assignments},
+                      {a: graded[a].regraded for a in plan.assignments})
 
 
 def catalogue_scores(plan: ClassPlan, workers: int = 2, cell_timeout: int | None = None
@@ -366,12 +375,12 @@ def benchmark(assignment: str, workers: list[int], n_students: int = N_STUDENTS,
         hand_in(course, plan)
         _check(course.nbgrader("zip_collect", assignment, "--force"), "zip_collect")
         for n in [1, *workers]:
-            done = gp.grade_assignment(course.root, assignment, plan.students, extra, True, workers=n)
+            done = workflow.grade_class(course.root, assignment, plan.students, n, True, extra)
             _check(course.nbgrader("export", "--to", f"grades_{n}.csv"), "export")
             notebooks = sum(1 for t in done.seconds.values() if t)
             out.append(dict(workers=n, seconds=done.wall, notebooks=notebooks,
                             per_notebook=done.wall / max(1, notebooks),
-                            snapshot=gp.gradebook_snapshot(course.root, assignment),
+                            snapshot=gradebook.snapshot(course.root, assignment),
                             csv=(course.root / f"grades_{n}.csv").read_text()))
         base = out[0]
         for r in out:
@@ -404,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         hand_in(course, plan)
         res = run_flow(course, plan, args.workers, args.timeout)
         for a, reports in res.reports.items():
-            print(gp.format_reports(a, reports))
+            print(reports_.format_reports(a, reports))
         print("seconds:", {k: round(v, 1) for k, v in res.seconds.items()})
     return 0
 
