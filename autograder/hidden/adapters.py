@@ -12,7 +12,7 @@ projection cannot fit.
 from __future__ import annotations
 
 import math
-import random
+from random import Random
 
 import torch
 import torch.nn.functional as F
@@ -51,7 +51,7 @@ def formula(h: torch.Tensor, weights: dict) -> torch.Tensor:
     return want.float()
 
 
-def adapter_case(rng: random.Random) -> dict:
+def adapter_case(rng: Random) -> dict:
     """Sizes (d_model > bottleneck) and trained-looking weights for one adapter."""
     d, m = rng.randint(7, 40), rng.randint(2, 6)
     return {"d": d, "m": m, "weights": {"down.weight": randn(rng, m, d) / d ** 0.5, "down.bias": randn(rng, m),
@@ -294,7 +294,7 @@ def probe_topk(ns, cases):
 
 
 @check("houlsby_adapter_init")
-def houlsby_adapter_init(student: Student, rng: random.Random) -> None:
+def houlsby_adapter_init(student: Student, rng: Random) -> None:
     """HoulsbyAdapter: down = nn.Linear(d_model, bottleneck) random, up = nn.Linear(bottleneck, d_model) zero
     (weight and bias), both with biases, nothing else, all trainable."""
     for _ in range(3):
@@ -322,7 +322,7 @@ def houlsby_adapter_init(student: Student, rng: random.Random) -> None:
 
 
 @check("houlsby_adapter_forward")
-def houlsby_adapter_forward(student: Student, rng: random.Random) -> None:
+def houlsby_adapter_forward(student: Student, rng: Random) -> None:
     """HoulsbyAdapter.forward: h + up(gelu(down(h))) with the exact GELU, on 2-d and 3-d inputs, with the weights it
     starts with and with other weights."""
     for _ in range(3):
@@ -357,7 +357,7 @@ def compare_grads(got: dict, want: dict, when: str) -> None:
 
 
 @check("houlsby_adapter_gradients")
-def houlsby_adapter_gradients(student: Student, rng: random.Random) -> None:
+def houlsby_adapter_gradients(student: Student, rng: Random) -> None:
     """HoulsbyAdapter: a backward pass gives down and up the gradients of the formula, at initialisation and after
     the weights have moved."""
     for _ in range(2):
@@ -376,7 +376,7 @@ def houlsby_adapter_gradients(student: Student, rng: random.Random) -> None:
 
 
 @check("adapter_params_formula")
-def adapter_params_formula(student: Student, rng: random.Random) -> None:
+def adapter_params_formula(student: Student, rng: Random) -> None:
     """adapter_params: 2 d m + d + m with biases (the default) and 2 d m without, as a Python int, for any sizes."""
     forms = ["keyword", "positional", "default"]
     cases = [(rng.randint(1, 8192), rng.randint(1, 512), i % 3 == 2 or (i // 3) % 2 == 0, forms[i % 3])
@@ -397,7 +397,7 @@ def adapter_params_formula(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ AdaptedFFN
 
 
-def ffn_case(rng: random.Random) -> dict:
+def ffn_case(rng: Random) -> dict:
     d, m = rng.randint(7, 24), rng.randint(2, 5)
     f = rng.choice([2 * d, 4 * d, d + rng.randint(1, 9)])
     weights = {"0.weight": randn(rng, f, d) / d ** 0.5, "0.bias": randn(rng, f),
@@ -415,7 +415,7 @@ def torch_ffn(case: dict) -> nn.Module:
 
 
 @check("adapted_ffn_frozen")
-def adapted_ffn_frozen(student: Student, rng: random.Random) -> None:
+def adapted_ffn_frozen(student: Student, rng: Random) -> None:
     """AdaptedFFN: the given ffn kept (same object, same weights) and frozen; exactly the adapter's parameters train."""
     for _ in range(3):
         case = ffn_case(rng)
@@ -441,7 +441,7 @@ def adapted_ffn_frozen(student: Student, rng: random.Random) -> None:
 
 
 @check("adapted_ffn_forward")
-def adapted_ffn_forward(student: Student, rng: random.Random) -> None:
+def adapted_ffn_forward(student: Student, rng: Random) -> None:
     """AdaptedFFN.forward: adapter(ffn(x)) on 2-d and 3-d inputs; ffn(x) at initialisation."""
     for _ in range(3):
         case = ffn_case(rng)
@@ -481,7 +481,7 @@ def spec_of(model: nn.Module) -> list:
     return spec
 
 
-def bert_model(rng: random.Random) -> nn.Module:
+def bert_model(rng: Random) -> nn.Module:
     """A small transformers BertModel on the meta device (the real module names, no memory)."""
     h = 4 * rng.randint(1, 4)
     config = BertConfig(vocab_size=rng.randint(10, 50), hidden_size=h, num_hidden_layers=rng.randint(1, 2),
@@ -490,14 +490,14 @@ def bert_model(rng: random.Random) -> nn.Module:
         return BertModel(config)
 
 
-def mlp_model(rng: random.Random) -> nn.Module:
+def mlp_model(rng: Random) -> nn.Module:
     d = rng.randint(2, 12)
     with torch.device("meta"):
         return nn.Sequential(nn.Embedding(7, d), nn.Linear(d, d, bias=False), nn.LayerNorm(d), nn.Linear(d, 3),
                              nn.Sequential(nn.Linear(3, 3, bias=False), nn.Linear(3, 5)))
 
 
-def bitfit_cases(rng: random.Random) -> list[dict]:
+def bitfit_cases(rng: Random) -> list[dict]:
     """Two BERT-shaped encoders and two MLPs, each with random requires_grad flags before the call: at least one
     bias frozen and one weight trainable, so that both halves of the rule are needed."""
     cases = []
@@ -512,7 +512,7 @@ def bitfit_cases(rng: random.Random) -> list[dict]:
     return cases
 
 
-def run_bitfit(student: Student, rng: random.Random) -> tuple[list[dict], list]:
+def run_bitfit(student: Student, rng: Random) -> tuple[list[dict], list]:
     cases = bitfit_cases(rng)
     got = student.run(probe_bitfit, models=[[c["spec"], c["flags"]] for c in cases])
     expect(isinstance(got, list) and len(got) == len(cases), f"expected {len(cases)} answers, got {describe(got)}")
@@ -524,7 +524,7 @@ def run_bitfit(student: Student, rng: random.Random) -> tuple[list[dict], list]:
 
 
 @check("mark_only_bias_trainable_flags")
-def mark_only_bias_trainable_flags(student: Student, rng: random.Random) -> None:
+def mark_only_bias_trainable_flags(student: Student, rng: Random) -> None:
     """mark_only_bias_trainable: exactly the parameters whose names end with 'bias' train afterwards, whatever their
     state before, on MLPs and BERT-shaped encoders (as many elements as BERT's biases hold)."""
     cases, got = run_bitfit(student, rng)
@@ -539,7 +539,7 @@ def mark_only_bias_trainable_flags(student: Student, rng: random.Random) -> None
 
 
 @check("mark_only_bias_trainable_count")
-def mark_only_bias_trainable_count(student: Student, rng: random.Random) -> None:
+def mark_only_bias_trainable_count(student: Student, rng: Random) -> None:
     """mark_only_bias_trainable returns a Python int: the number of parameters (elements) that train after it."""
     cases, got = run_bitfit(student, rng)
     for case, answer in zip(cases, got):
@@ -553,7 +553,7 @@ def mark_only_bias_trainable_count(student: Student, rng: random.Random) -> None
 # ------------------------------------------------------------------------------------------ top-k
 
 
-def topk_case(rng: random.Random, n: int, k: int) -> list:
+def topk_case(rng: Random, n: int, k: int) -> list:
     kinds = [rng.choice(["block", "linear"]) for _ in range(n)]
     count = sum(4 if kind == "block" else 2 for kind in kinds)
     flags = [rng.random() < 0.5 for _ in range(count)]
@@ -576,7 +576,7 @@ def judge_topk(student: Student, cases: list) -> None:
 
 
 @check("freeze_all_but_top_k_flags")
-def freeze_all_but_top_k_flags(student: Student, rng: random.Random) -> None:
+def freeze_all_but_top_k_flags(student: Student, rng: Random) -> None:
     """freeze_all_but_top_k: for 0 < k < len(layers), every parameter of the top k layers trains, every other is
     frozen, whatever the state before."""
     cases = []
@@ -587,7 +587,7 @@ def freeze_all_but_top_k_flags(student: Student, rng: random.Random) -> None:
 
 
 @check("freeze_all_but_top_k_edges")
-def freeze_all_but_top_k_edges(student: Student, rng: random.Random) -> None:
+def freeze_all_but_top_k_edges(student: Student, rng: Random) -> None:
     """freeze_all_but_top_k: k = 0 freezes every layer; k = len(layers) and k > len(layers) train every layer."""
     cases = []
     for _ in range(3):
