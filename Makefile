@@ -63,8 +63,9 @@ chromium:
 	  echo "make test: chromium is missing and this user cannot install it: run 'sudo apt-get install chromium'" \
 	    "(Ubuntu: 'sudo snap install chromium') or set CHROMIUM=/path/to/chromium; until then the browser test fails"
 
+# REQUIRE_BOOK=1: the tests of the built book fail (elsewhere they skip) when an edition is missing.
 test: book book-instructors sandbox chromium
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+	REQUIRE_BOOK=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 clean-book:
 	rm -rf _build

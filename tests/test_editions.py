@@ -2,9 +2,11 @@
 for instructors only; the instructors' edition (`make book-instructors`, _toc_instructors.yml) is
 the same book plus the instructor guide and the grading threat model.
 
-The HTML checks need both editions built; `make test` builds them first.
+The HTML checks need both editions built: `make test` builds them first (and fails them if a
+build is missing); elsewhere, for example in the fast tier, a missing build skips them.
 """
 import html
+import os
 import re
 from pathlib import Path
 
@@ -66,8 +68,12 @@ def found_terms(build: Path) -> dict[str, list[str]]:
 
 
 def need(build: Path, command: str):
+    """`make test` builds both editions and sets REQUIRE_BOOK=1: there a missing build fails."""
     if not (build / "index.html").is_file():
-        pytest.fail(f"{build.relative_to(ROOT)} is not built: run `{command}` first", pytrace=False)
+        message = f"{build.relative_to(ROOT)} is not built: run `{command}` first"
+        if os.environ.get("REQUIRE_BOOK") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
 
 
 def test_the_instructors_edition_has_the_guide_and_the_threat_model():
