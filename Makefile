@@ -5,11 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test venv clean-book help release grade feedback grades sandbox hub
+.PHONY: book book-instructors test venv clean-book help release grade feedback grades sandbox chromium hub
 
 help:
-	@echo "make book   build the book into _build/html (creates .venv if missing)"
-	@echo "make test   build the book, then run the whole test suite"
+	@echo "make book              build the student edition into _build/html (creates .venv if missing)"
+	@echo "make book-instructors  build the instructors' edition (the book plus the instructor guide and"
+	@echo "                       the grading threat model) into _build/instructors/_build/html"
+	@echo "make test              build both editions, then run the whole test suite (installs chromium"
+	@echo "                       and bubblewrap as root); fast tier: .venv/bin/python -m pytest -m 'not slow'"
 	@echo "instructors (nbgrader, run in autograder/):"
 	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
 	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all), reports"
@@ -28,10 +31,24 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@touch $@
 
 # Every chapter is executed (cached by jupyter-cache); warnings are errors.
+# Two editions from one source, each with its own table of contents (a toc cannot be
+# conditional, and `only` directives would still build the instructors' pages as pages):
+# the student edition from _toc.yml, the instructors' edition from _toc_instructors.yml.
+# Both share one jupyter-cache (_config.yml: _build/.jupyter_cache, relative to this folder),
+# so the second edition re-uses the executed chapters. Each edition's HTML folder is written
+# afresh (Sphinx never deletes the page of a file that left the toc); its doctrees are kept.
+JB_BUILD = LLMCOURSE_STATIC_PROGRESS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . \
+	--warningiserror --nitpick --keep-going
+INSTRUCTORS_OUT := _build/instructors
 book: $(STAMP)
-	@start=$$(date +%s); \
-	LLMCOURSE_STATIC_PROGRESS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going \
-	  && echo "Book built in $$(( $$(date +%s) - start )) s: open $(abspath _build/html/index.html)"
+	@rm -rf _build/html; start=$$(date +%s); \
+	$(JB_BUILD) --toc _toc.yml \
+	  && echo "Student edition built in $$(( $$(date +%s) - start )) s: open $(abspath _build/html/index.html)"
+
+book-instructors: $(STAMP)
+	@rm -rf $(INSTRUCTORS_OUT)/_build/html; start=$$(date +%s); \
+	$(JB_BUILD) --toc _toc_instructors.yml --path-output $(INSTRUCTORS_OUT) \
+	  && echo "Instructors' edition built in $$(( $$(date +%s) - start )) s: open $(abspath $(INSTRUCTORS_OUT)/_build/html/index.html)"
 
 # The grading sandbox needs bubblewrap (Debian package); as root we install it, otherwise check.sh says how.
 sandbox:
@@ -39,8 +56,17 @@ sandbox:
 	  (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null; } || true
 	@sh autograder/sandbox/check.sh
 
-test: book sandbox
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+# The browser test (tests/test_browser.py) drives Debian's chromium headless; as root we install
+# it, otherwise we say how, and the test fails with the same advice until it is there.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; } || \
+	  echo "make test: chromium is missing and this user cannot install it: run 'sudo apt-get install chromium'" \
+	    "(Ubuntu: 'sudo snap install chromium') or set CHROMIUM=/path/to/chromium; until then the browser test fails"
+
+# REQUIRE_BOOK=1: the tests of the built book fail (elsewhere they skip) when an edition is missing.
+test: book book-instructors sandbox chromium
+	REQUIRE_BOOK=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
 
 clean-book:
 	rm -rf _build
