@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
+
 import grading
 
 ASSIGNMENTS = grading.assignments()

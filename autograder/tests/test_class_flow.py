@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
+
 import grading as g
 from grading import simulate as sc
 from grading import runner, workflow
