@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
-
 import grading
+
+pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
 
 ASSIGNMENTS = grading.assignments()
 

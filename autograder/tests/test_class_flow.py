@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
-
 import grading as g
 from grading import simulate as sc
 from grading import runner, workflow
+
+pytestmark = pytest.mark.slow  # real nbgrader runs of whole catalogues or a class
 
 CELL_TIMEOUT = 15  # as the catalogue run: a test cell needs <= 5 s; the endless loop costs one limit
 
