@@ -13,7 +13,7 @@ punished again in the switch's cell.
 """
 from __future__ import annotations
 
-import random
+from random import Random
 import warnings
 
 import torch
@@ -84,13 +84,13 @@ def gpt_formula(L, d, h, V, ctx, d_ff, bias, layer_norm, learned_positions, tied
 # ------------------------------------------------------------------------------------------ inputs
 
 
-def heads_and_width(rng: random.Random, max_heads: int, max_head_width: int) -> tuple[int, int]:
+def heads_and_width(rng: Random, max_heads: int, max_head_width: int) -> tuple[int, int]:
     """(n_heads, d_model) with n_heads > 1 dividing d_model (one head would hide a count multiplied by h)."""
     h = rng.randint(2, max_heads)
     return h, h * rng.randint(1, max_head_width)
 
 
-def d_ff_not_4d(rng: random.Random, d: int, low: int = 8, high: int = 1000) -> int:
+def d_ff_not_4d(rng: Random, d: int, low: int = 8, high: int = 1000) -> int:
     """A feed-forward width that is not the default 4 d (so a d_ff ignored for 4 d shows)."""
     while True:
         d_ff = rng.randint(low, high)
@@ -191,7 +191,7 @@ def exact(value: int, want: int, text: str, hint: str) -> None:
 
 
 @check("attention_heads_value")
-def attention_heads_value(student: Student, rng: random.Random) -> None:
+def attention_heads_value(student: Student, rng: Random) -> None:
     """attention_heads: d_model / d_head as a Python int, for every d_head that divides d_model."""
     cases = [(rng.choice([1, 16, 32, 48, 64, 80, 96, 128]), rng.randint(1, 128)) for _ in range(30)]
     cases.append((rng.choice([64, 128]), 1))  # one head as wide as the stream
@@ -202,7 +202,7 @@ def attention_heads_value(student: Student, rng: random.Random) -> None:
 
 
 @check("attention_heads_error")
-def attention_heads_error(student: Student, rng: random.Random) -> None:
+def attention_heads_error(student: Student, rng: Random) -> None:
     """attention_heads raises ValueError when d_model is not a multiple of d_head."""
     cases = []
     while len(cases) < 6:
@@ -224,12 +224,12 @@ def attention_heads_error(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ mha_params
 
 
-def mha_cases(rng: random.Random) -> list[tuple[int, int]]:
+def mha_cases(rng: Random) -> list[tuple[int, int]]:
     return [heads_and_width(rng, 16, 96) for _ in range(10)]
 
 
 @check("mha_params_weights")
-def mha_params_weights(student: Student, rng: random.Random) -> None:
+def mha_params_weights(student: Student, rng: Random) -> None:
     """mha_params with bias=False: W_Q, W_K, W_V and W_O as nn.MultiheadAttention counts them, for any h."""
     cases = mha_cases(rng)
     values = counts(student, "mha_params", [((d, h), {"bias": False}) for h, d in cases])
@@ -239,7 +239,7 @@ def mha_params_weights(student: Student, rng: random.Random) -> None:
 
 
 @check("mha_params_biases")
-def mha_params_biases(student: Student, rng: random.Random) -> None:
+def mha_params_biases(student: Student, rng: Random) -> None:
     """mha_params: bias=True (the default) adds exactly the biases of the four projections."""
     cases = mha_cases(rng)
     calls = [c for h, d in cases for c in (((d, h), {"bias": True}), ((d, h), {"bias": False}), ((d, h), {}))]
@@ -257,7 +257,7 @@ def mha_params_biases(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ ffn_params
 
 
-def ffn_cases(rng: random.Random) -> list[tuple[int, int]]:
+def ffn_cases(rng: Random) -> list[tuple[int, int]]:
     cases = []
     for _ in range(10):
         d = rng.randint(2, 2048)
@@ -266,7 +266,7 @@ def ffn_cases(rng: random.Random) -> list[tuple[int, int]]:
 
 
 @check("ffn_params_weights")
-def ffn_params_weights(student: Student, rng: random.Random) -> None:
+def ffn_params_weights(student: Student, rng: Random) -> None:
     """ffn_params with bias=False: the weights of Linear(d -> d_ff) and Linear(d_ff -> d)."""
     cases = ffn_cases(rng)
     values = counts(student, "ffn_params", [((d, d_ff), {"bias": False}) for d, d_ff in cases])
@@ -276,7 +276,7 @@ def ffn_params_weights(student: Student, rng: random.Random) -> None:
 
 
 @check("ffn_params_biases")
-def ffn_params_biases(student: Student, rng: random.Random) -> None:
+def ffn_params_biases(student: Student, rng: Random) -> None:
     """ffn_params: bias=True (the default) adds exactly the biases of both linear layers."""
     cases = ffn_cases(rng)
     calls = [c for d, d_ff in cases for c in (((d, d_ff), {"bias": True}), ((d, d_ff), {"bias": False}),
@@ -296,7 +296,7 @@ def ffn_params_biases(student: Student, rng: random.Random) -> None:
 
 
 @check("layer_norm_params_count")
-def layer_norm_params_count(student: Student, rng: random.Random) -> None:
+def layer_norm_params_count(student: Student, rng: Random) -> None:
     """layer_norm_params(d_model) equals nn.LayerNorm(d_model)'s count, as a Python int."""
     sizes = [rng.randint(1, 20000) for _ in range(10)]
     values = counts(student, "layer_norm_params", [((d,), {}) for d in sizes])
@@ -307,7 +307,7 @@ def layer_norm_params_count(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ decoder_layer_params
 
 
-def decoder_cases(rng: random.Random, n: int) -> list[tuple[int, int, int]]:
+def decoder_cases(rng: Random, n: int) -> list[tuple[int, int, int]]:
     cases = []
     for _ in range(n):
         h, d = heads_and_width(rng, 12, 64)
@@ -316,7 +316,7 @@ def decoder_cases(rng: random.Random, n: int) -> list[tuple[int, int, int]]:
 
 
 @check("decoder_layer_params_gpt2")
-def decoder_layer_params_gpt2(student: Student, rng: random.Random) -> None:
+def decoder_layer_params_gpt2(student: Student, rng: Random) -> None:
     """decoder_layer_params with its defaults equals transformers' GPT2Block of the same shape."""
     cases = decoder_cases(rng, 4)
     values = counts(student, "decoder_layer_params", [((d, h, d_ff), {}) for d, h, d_ff in cases])
@@ -332,7 +332,7 @@ SWITCHES = [{"bias": False, "layer_norm": True}, {"bias": True, "layer_norm": Fa
 
 
 @check("decoder_layer_params_switches")
-def decoder_layer_params_switches(student: Student, rng: random.Random) -> None:
+def decoder_layer_params_switches(student: Student, rng: Random) -> None:
     """decoder_layer_params: bias=False drops exactly the linear layers' biases, layer_norm=False the two norms."""
     cases = decoder_cases(rng, 3)
     everything = {"bias": True, "layer_norm": True}
@@ -351,7 +351,7 @@ def decoder_layer_params_switches(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ gpt_params
 
 
-def gpt_case(rng: random.Random) -> dict:
+def gpt_case(rng: Random) -> dict:
     h, d = heads_and_width(rng, 8, 32)
     return {"L": rng.randint(2, 6), "d": d, "h": h, "V": rng.randint(50, 5000), "ctx": rng.randint(8, 2048)}
 
@@ -361,7 +361,7 @@ def gpt_call(c: dict, **switches) -> tuple[tuple, dict]:
 
 
 @check("gpt_params_gpt2")
-def gpt_params_gpt2(student: Student, rng: random.Random) -> None:
+def gpt_params_gpt2(student: Student, rng: Random) -> None:
     """gpt_params with every switch on equals transformers' GPT2LMHeadModel, tied and untied, d_ff given or 4 d."""
     cases = []
     for tied in (True, False):
@@ -383,7 +383,7 @@ def gpt_params_gpt2(student: Student, rng: random.Random) -> None:
 
 
 @check("gpt_params_switches")
-def gpt_params_switches(student: Student, rng: random.Random) -> None:
+def gpt_params_switches(student: Student, rng: Random) -> None:
     """gpt_params: bias, layer_norm, learned_positions and tied_head each add or drop exactly their parts."""
     names = ["bias", "layer_norm", "learned_positions", "tied_head"]
     c = gpt_case(rng)
@@ -412,7 +412,7 @@ def gpt_params_switches(student: Student, rng: random.Random) -> None:
 # ------------------------------------------------------------------------------------------ encoder_params
 
 
-def bert_case(rng: random.Random, T: int) -> dict:
+def bert_case(rng: Random, T: int) -> dict:
     h, d = heads_and_width(rng, 8, 32)
     return {"L": rng.randint(1, 6), "d": d, "h": h, "d_ff": d_ff_not_4d(rng, d, 8, 1500),
             "V": rng.randint(50, 5000), "P": rng.randint(8, 1024), "T": T}
@@ -423,7 +423,7 @@ def bert_args(c: dict) -> tuple:
 
 
 @check("encoder_params_bert")
-def encoder_params_bert(student: Student, rng: random.Random) -> None:
+def encoder_params_bert(student: Student, rng: Random) -> None:
     """encoder_params equals transformers' BertModel of the same configuration, for any number of token types."""
     cases = [bert_case(rng, T) for T in (2, rng.choice([1, 3]), rng.randint(4, 6))]
     calls = [(bert_args(c), {} if c["T"] == 2 and i == 0 else {"type_vocab_size": c["T"]})
@@ -437,7 +437,7 @@ def encoder_params_bert(student: Student, rng: random.Random) -> None:
 
 
 @check("encoder_params_pooler")
-def encoder_params_pooler(student: Student, rng: random.Random) -> None:
+def encoder_params_pooler(student: Student, rng: Random) -> None:
     """encoder_params: pooler=False drops exactly the pooler's weight and bias; pooler=True is the default."""
     cases = [bert_case(rng, rng.randint(1, 4)) for _ in range(2)]
     calls = [(bert_args(c), {"type_vocab_size": c["T"], **kw}) for c in cases
@@ -477,7 +477,7 @@ def same_memory(got: float, want: float) -> bool:
 
 
 @check("training_memory_gb_value")
-def training_memory_gb_value(student: Student, rng: random.Random) -> None:
+def training_memory_gb_value(student: Student, rng: Random) -> None:
     """training_memory_gb(n_params, bytes_per_param): n_params x bytes_per_param / 10^9 GB, for any sizes."""
     calls = []
     for i in range(24):
@@ -493,7 +493,7 @@ def training_memory_gb_value(student: Student, rng: random.Random) -> None:
 
 
 @check("training_memory_gb_default")
-def training_memory_gb_default(student: Student, rng: random.Random) -> None:
+def training_memory_gb_default(student: Student, rng: Random) -> None:
     """training_memory_gb: the default is 16 bytes a parameter (Adam in mixed precision)."""
     sizes = [int(10 ** rng.uniform(5, 12)) for _ in range(6)]
     values = memory_numbers(student, [((n,), {}) for n in sizes])
