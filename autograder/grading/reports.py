@@ -77,6 +77,12 @@ def summary(assignment: str, reports: list[StudentReport], regraded: int | None 
     if missing:
         lines.append("  not graded (score 0; each gets a not_graded.html page):")
         lines += [f"    {r.student}: {r.note}" for r in missing]
+    flagged = [r for r in graded if "NotJudged" in r.note]
+    if flagged:
+        lines.append("  graded cells that could not be judged (they earned nothing for now: look at them, fix the "
+                     "cause, regrade with FORCE=1):")
+        lines += [f"    {r.student}: " + "; ".join(part for part in r.note.split("; ") if "NotJudged" in part)[:300]
+                  for r in flagged]
     renamed = [r for r in graded if "renamed notebook" in r.note]
     if renamed:
         lines.append("  graded under another name:")
