@@ -21,9 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import torch
 import zmq
 import zmq.asyncio
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Float, Integer, Unicode
 
@@ -67,6 +69,7 @@ class SecureExecute(Execute):
     cell_output_bytes = Integer(64 << 10, help="Characters of output kept per cell (the rest is dropped "
                                                "as it arrives).").tag(config=True)
     notebook_output_bytes = Integer(1 << 20, help="Characters of output kept per notebook.").tag(config=True)
+    judge_threads = Integer(1, help="torch threads of the judge (nbgrader's process).").tag(config=True)
     setup_timeout = Integer(180, help="Seconds each set-up cell before the first student cell may run "
                             "(importing torch on a loaded grading machine can take a minute).").tag(config=True)
     message_bytes = Integer(2 * MAX_TEXT_BYTES + (1 << 20), help="Largest message accepted from the kernel; "
@@ -81,6 +84,7 @@ class SecureExecute(Execute):
         self._graded = self._graded_cells(nb, info)
         self._checks = checks.load(info.get("assignment", ""), Path(self.hidden_tests))
         self._seed = secrets.randbits(62)
+        torch.set_num_threads(self.judge_threads)  # the checks' tensors are small; threads only contend
         self._output = {"cell": 0, "notebook": 0, "noted": False}
         self._summary = {"tests": 0, "passed": 0, "refused": [], "errors": [], "not judged": [],
                          "slowest": (0.0, "")}
@@ -173,6 +177,9 @@ class SecureExecute(Execute):
             os.chown(self._connection_dir, os.geteuid(), os.getegid())
             os.chmod(self._connection_dir, 0o755)
         return kc
+
+    # nbclient binds its sync wrapper to its own coroutine when the class is made: bind it to this one
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     # ------------------------------------------------------------------ one cell
     def preprocess_cell(self, cell, resources, index):

@@ -33,8 +33,7 @@ TMP_FILES = int(os.environ.get("LLM_GRADER_TMP_FILES", 4096))  # files and folde
 UID_BASE = 200_000  # the kernel runs as uid UID_BASE + this launcher's pid: no other process shares it
 CONNECTION_COPY = "sandbox-connection.json"
 # environment variables passed into the sandbox (everything else is dropped: no tokens, no JPY_PARENT_PID)
-PASS_ENV = ("LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-            "PYTHONHASHSEED", "NBGRADER_EXECUTION")
+PASS_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "NBGRADER_EXECUTION")
 
 
 class SandboxError(RuntimeError):
@@ -123,6 +122,11 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
     for var in PASS_ENV:
         if var in os.environ:
             cmd += ["--setenv", var, os.environ[var]]
+    # one thread per kernel: graders run notebooks side by side, and torch's thread pool under contention turns
+    # a 0.2 s cell into 10 s (measured at load 25 on 2 cores); LLM_GRADER_THREADS changes it
+    threads = os.environ.get("LLM_GRADER_THREADS", "1")
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        cmd += ["--setenv", var, threads]
     # drop to the kernel's own uid inside the sandbox: rlimits such as RLIMIT_NPROC bind a non-root uid only
     cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",

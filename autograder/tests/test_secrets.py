@@ -54,7 +54,8 @@ def hidden_check_lines(assignment: str) -> set[str]:
         if callable(value) and getattr(value, "__name__", "").startswith("probe"):
             public |= {_norm(line) for line in checks.probe_source(value).splitlines()}
     path = grading.AUTOGRADER / "hidden" / f"{assignment}.py"
-    return {_norm(line) for line in path.read_text().splitlines()} - public
+    lines = {_norm(line) for line in path.read_text().splitlines()}
+    return {line for line in lines - public if not line.startswith(("import ", "from ", "#"))}  # imports are no secret
 
 
 def secret_lines(assignment: str) -> set[str]:
