@@ -12,6 +12,7 @@ opened on the course root autograder/. Settings come from the environment (defau
   COURSE_HUB_STATE      the hub's database, cookie secret and proxy pid [hub/state/]
   COURSE_SINGLEUSER_PYTHON  the Python that runs each user's server [the hub's]
 """
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -19,8 +20,11 @@ from pathlib import Path
 c = get_config()  # noqa: F821 (injected by traitlets)
 
 HUB = Path(__file__).resolve().parent
-sys.path.insert(0, str(HUB.parent / "autograder"))  # the course id is read from the course's config
-from grading.paths import AUTOGRADER, COURSE_ID  # noqa: E402
+# the course id and root, as the grading package reads them from autograder/nbgrader_config.py
+_spec = importlib.util.spec_from_file_location("course_paths", HUB.parent / "autograder" / "grading" / "paths.py")
+_paths = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_paths)
+AUTOGRADER, COURSE_ID = _paths.AUTOGRADER, _paths.COURSE_ID
 
 URL = os.environ.get("COURSE_HUB_URL", "http://127.0.0.1:8000")
 EXCHANGE = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")

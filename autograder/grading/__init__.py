@@ -9,6 +9,8 @@ handed in), `lms` (zip_collect plug-ins for Moodle, Canvas, Blackboard), `exchan
 instructor's time), `state` (what a grade depends on), `reports`, `workflow` (a class: `make grade`),
 `simulate` (a simulated class), `cli`.
 """
+import nbformat  # noqa: F401 (callers of the former grading.py use grading.nbformat)
+
 from .catalogue import (Mutant, Submission, _notebook_bytes, alternatives, catalogue_submissions, load_mutant,
                         mutant_submission, mutants, notebook_submission, notebook_with_cells, reference_submission,
                         release_submission)

@@ -2,7 +2,7 @@
 
 A grade depends on the student's files (timestamp.txt included), the tests and points the gradebook holds,
 the due date, the late-penalty policy and the execution settings of the course's config, and the grading
-code (sandbox/, hidden/). intake/<id>.graded.json keeps the fingerprint each grade was made with.
+code (sandbox/, judge/, hidden/). intake/<id>.graded.json keeps the fingerprint each grade was made with.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .paths import AUTOGRADER
 # config sections whose values change a grade
 SECTIONS = ("LateSubmissionPlugin", "AssignLatePenalties", "Execute", "SecureExecute", "Autograde",
             "ClearSolutions", "LimitOutput", "IgnorePattern", "OverwriteCells")
-CODE = ("sandbox", "hidden")  # folders of autograder/ whose code judges a notebook
+CODE = ("sandbox", "judge", "hidden")  # folders of autograder/ whose code runs or judges a notebook
 
 
 def _sha(*parts) -> str:

@@ -49,7 +49,8 @@ def sync_gradebook(root: Path | str, assignment: str, source: Path | None = None
                    f"  cd .. && make grade A={assignment}")
     with tempfile.TemporaryDirectory(prefix="llm-release-") as tmp:
         done = runner.run(root, ["generate_assignment", assignment, "--force", "--log-level=WARN",
-                                 f"--CourseDirectory.release_directory={tmp}"], timeout=300)
+                                 f"--CourseDirectory.release_directory={tmp}",
+                                 f"--CourseDirectory.db_url={gradebook.db_url(root)}"], timeout=300)
         made = Path(tmp) / assignment / f"{assignment}.ipynb"
         if done.returncode != 0 or not made.exists():
             raise Stop(f"nbgrader generate_assignment {assignment} failed, so the gradebook cannot learn its "
