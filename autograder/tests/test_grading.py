@@ -4,7 +4,6 @@ import re
 import pytest
 
 import grading
-
 from test_catalogue import run_of
 
 
