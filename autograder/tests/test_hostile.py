@@ -275,6 +275,14 @@ def encodings(line: str) -> list[str]:
     return [line, raw.hex(), base64.b64encode(raw).decode()[:-4] or line, line[::-1], json.dumps(line)[1:-1]]
 
 
+def _sources(data: bytes) -> str:
+    """The code a student handed in: the sources of a notebook's cells (or the raw text of another file)."""
+    try:
+        return "\n".join(c.source for c in nbformat.reads(data.decode(), as_version=4).cells)
+    except Exception:
+        return data.decode(errors="replace")
+
+
 def test_confidentiality_nothing_secret_reaches_any_student(graded):
     """Every simulated student's graded notebook, graded folder and feedback: no hidden-test line (in clear,
     hex, base64 or reversed), no solution line the student did not write, and no file that is not theirs."""
@@ -286,7 +294,7 @@ def test_confidentiality_nothing_secret_reaches_any_student(graded):
     for course in graded["courses"]:
         assert "Traceback" not in course["feedback_log"], course["feedback_log"][-2000:]
         for student, returned in course["returned"].items():
-            submitted = b"".join(course["submitted"][student].values()).decode(errors="replace")
+            submitted = "\n".join(_sources(data) for data in course["submitted"][student].values())
             names = {n for n in returned if not n.startswith("feedback/")}
             expected_names = {f"{ASSIGNMENT}/{n}" for n in course["submitted"][student]} | {f"{ASSIGNMENT}/timestamp.txt"}
             if not names <= expected_names:
@@ -297,7 +305,7 @@ def test_confidentiality_nothing_secret_reaches_any_student(graded):
                     if len(form) >= 20 and form in text:
                         problems.append(f"{student}: a hidden-test line reached them: {line[:60]!r}")
                         break
-            for line in solutions - {x.strip() for x in submitted.replace("\\n", "\n").splitlines()}:
+            for line in solutions - {x.strip() for x in submitted.splitlines()}:
                 if line in text:
                     problems.append(f"{student}: a solution line they did not write: {line[:60]!r}")
     assert not problems, "\n".join(sorted(set(problems))[:20])

@@ -1,7 +1,7 @@
 r"""Fake passing tests: return an int subclass equal to everything.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 class Anything(int):

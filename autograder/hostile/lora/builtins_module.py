@@ -1,7 +1,9 @@
 r"""Fake passing tests: patch the builtins module so abs, type and isinstance lie.
-Expected: 27
+Expected: 15
 Base: reference
-Log: lora_params_formula
+Log: NOT JUDGED
+Patching isinstance breaks the student's own apply_lora and the probes that run after it: those cells
+earn nothing (and are reported as not judged), so the attack costs its author more than its honest 27.
 """
 # %% lora_params
 import builtins

@@ -1,7 +1,7 @@
 r"""Fake passing tests: a custom exception handler swallows every error.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 def lora_params(in_features: int, out_features: int, r: int) -> int:

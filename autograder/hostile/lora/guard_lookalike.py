@@ -2,7 +2,7 @@ r"""Reach the interpreter through private attributes on a name spelled self (the
 sys.modules gives os and io, io.FileIO reads files. Nothing secret is there to read.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 import collections

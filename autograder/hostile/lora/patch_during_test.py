@@ -2,7 +2,7 @@ r"""Fake passing tests: B random (honest 18) and a self-removing post_execute ca
 torch while each later cell runs.
 Expected: 18
 Base: reference
-Log: lora_linear_init
+Log: tests passed 6/9
 """
 # %% lora_linear
 class LoRALinear(nn.Module):

@@ -1,7 +1,7 @@
 r"""Leak the hidden tests: print every notebook and Python file the kernel can see.
 Expected: 27
 Base: reference
-Log: lora_params_formula
+Log: tests passed 8/9
 """
 # %% lora_params
 import glob

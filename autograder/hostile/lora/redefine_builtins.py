@@ -1,7 +1,9 @@
 r"""Fake passing tests: shadow type, abs and isinstance in the notebook.
-Expected: 27
+Expected: 15
 Base: reference
-Log: lora_params_formula
+Log: NOT JUDGED
+Patching isinstance breaks the student's own apply_lora and the probes that run after it: those cells
+earn nothing (and are reported as not judged), so the attack costs its author more than its honest 27.
 """
 # %% lora_params
 def lora_params(in_features: int, out_features: int, r: int) -> int:

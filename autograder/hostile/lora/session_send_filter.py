@@ -2,7 +2,7 @@ r"""Fake passing tests: B random (honest 18) and the kernel's session.send filte
 messages dropped, error replies rewritten to ok.
 Expected: 18
 Base: reference
-Log: lora_linear_init
+Log: tests passed 6/9
 """
 # %% lora_linear
 class LoRALinear(nn.Module):

@@ -2,7 +2,7 @@ r"""Fake passing tests: B random (honest 18) and Tensor.all / .item patched on t
 through gc.get_referents) to say True / 0 everywhere in the kernel.
 Expected: 18
 Base: reference
-Log: lora_linear_init
+Log: tests passed 6/9
 """
 # %% lora_linear
 class LoRALinear(nn.Module):
