@@ -32,3 +32,28 @@ def bert_input_figure(tokens: Sequence[str], token_ids: Sequence[int], segment_i
     label(ax, width / 2, 3.25, "input vector at position i = row of the token's id + row of its segment"
           " + row i of the positions, then LayerNorm", fontsize=8.5)
     return fig
+
+
+def two_stages_figure(n_labelled: int):
+    """Pre-training then fine-tuning: the same encoder weights, a new head and new data."""
+    from llmcourse.diagrams import arrow, legend
+    fig, ax = canvas(8.6, 3.6)
+    for x0, title, data, head, out in [
+            (0.2, "1. pre-training (once, by a lab)", "unlabelled text\nbillions of tokens",
+             "LM head\n(MLM or next token)", "hidden words"),
+            (4.5, "2. fine-tuning (for each task)", f"labelled examples\ne.g. {n_labelled:,} headlines",
+             "new task head\n(d → 5 topics)", "topic label")]:
+        label(ax, x0 + 1.95, 3.4, title, fontsize=9.5, fontweight="bold")
+        box(ax, x0, 0.3, 1.7, 0.75, data, kind="data", fontsize=8)
+        box(ax, x0, 1.45, 1.7, 0.85, "transformer\nencoder", kind="trained", fontsize=9)
+        box(ax, x0 + 2.2, 1.45, 1.7, 0.85, head, kind="trained" if x0 < 1 else "added", fontsize=8)
+        arrow(ax, (x0 + 0.85, 1.05), (x0 + 0.85, 1.45))
+        arrow(ax, (x0 + 1.7, 1.87), (x0 + 2.2, 1.87))
+        arrow(ax, (x0 + 3.05, 1.45), (x0 + 3.05, 1.05))
+        label(ax, x0 + 3.05, 0.85, out, fontsize=8.5)
+    ax.annotate("", xy=(5.05, 2.32), xytext=(0.75, 2.32),
+                arrowprops=dict(arrowstyle="-|>", connectionstyle="arc3,rad=-0.25", color="#333333",
+                                linewidth=0.9))
+    label(ax, 2.95, 3.05, "start from the pre-trained weights", fontsize=8.5, style="italic")
+    legend(ax, 4.8, 0.0, kinds=("data", "trained", "added"))
+    return fig

@@ -24,12 +24,16 @@ def test_encoder_block_figure_prints_the_counts_of_transformers():
     model = meta_model(cfg)
     layer = model.encoder.layer[0]
     count = lambda *ms: sum(p.numel() for m in ms for p in m.parameters())
-    shown = texts(encoder_block_figure(3, 64, 4, 96, 500, 40))
+    shown = texts(encoder_block_figure(cfg))
     assert f"= {count(model.embeddings):,}" in shown
     assert f"= {count(layer.attention.self, layer.attention.output.dense):,}" in shown
     assert f"= {count(layer.intermediate, layer.output.dense):,}" in shown
     assert f"one block: {count(layer):,} parameters" in shown
     assert f"whole encoder: {count(model):,}" in shown
+    # and the formulas printed beside them, evaluated by hand
+    d, d_ff = 64, 96
+    for formula in [(500 + 40 + 2) * d + 2 * d, 4 * d * d + 4 * d, 2 * d * d_ff + d_ff + d, d * d + d]:
+        assert f"= {formula:,}" in shown
 
 
 def test_bert_input_figure_draws_three_embeddings_per_token():
@@ -44,3 +48,9 @@ def test_bert_input_figure_draws_three_embeddings_per_token():
 def test_bert_input_figure_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="one of each per position"):
         bert_input_figure(["[CLS]", "a"], [101], [0, 0])
+
+
+def test_two_stages_figure_names_the_labelled_set():
+    from llmcourse.figures_transfer_learning import two_stages_figure
+    shown = texts(two_stages_figure(1234))
+    assert "1,234 headlines" in shown and "pre-training" in shown and "fine-tuning" in shown
