@@ -46,7 +46,7 @@ def mha_params(d_model: int, n_heads: int, bias: bool = True) -> int:
 
 
 def ffn_params(d_model: int, d_ff: int, bias: bool = True) -> int:
-    """FFN(x) = W_2 σ(W_1 x + b_1) + b_2 with W_1 ∈ R^{d_ff×d_model}, W_2 ∈ R^{d_model×d_ff}."""
+    """FFN(X) = σ(X W_1 + b_1) W_2 + b_2 (row vectors) with W_1 ∈ R^{d_model×d_ff}, W_2 ∈ R^{d_ff×d_model}."""
     _positive(d_model=d_model, d_ff=d_ff)
     return 2 * d_model * d_ff + ((d_ff + d_model) if bias else 0)
 
