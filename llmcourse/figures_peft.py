@@ -15,7 +15,7 @@ def where_methods_sit():
     for i, (name, kind) in enumerate([("W_q", "frozen"), ("W_k", "frozen"), ("W_v", "frozen")]):
         box(ax, x0 + i * 1.1, 1.0, 0.95, 0.4, name, kind)
     for i in (0, 2):
-        box(ax, x0 + i * 1.1 + 0.55, 1.5, 0.4, 0.3, "BA", "added", fontsize=7)
+        box(ax, x0 + i * 1.1 + 0.55, 1.5, 0.4, 0.3, "AB", "added", fontsize=7)
     box(ax, x0, 2.0, w, 0.45, "softmax(Q [P_k; K]ᵀ/√d_h) [P_v; V]", "frozen", fontsize=8)
     box(ax, x0 + w + 0.15, 2.0, 0.55, 0.45, "P_k\nP_v", "added", fontsize=7)
     box(ax, x0, 2.7, w, 0.4, "W_o", "frozen")
@@ -29,7 +29,7 @@ def where_methods_sit():
         arrow(ax, (x0 + w / 2, y0), (x0 + w / 2, y1))
     arrow(ax, (x0 + w + 0.42, 2.0), (x0 + w, 1.9))
     # the notes on the right
-    notes = [(1.55, "LoRA: a trained BA beside the frozen\nW_q and W_v (Hu et al., Table 5)"),
+    notes = [(1.55, "LoRA: a trained AB beside the frozen\nW_q and W_v (Hu et al., Table 5)"),
              (2.22, "prefix tuning: trained keys and values\njoin K and V in every layer"),
              (3.42, "Houlsby: two adapters per layer\n(after attention and after the FFN)"),
              (5.02, "Pfeiffer: one adapter, after the FFN"),

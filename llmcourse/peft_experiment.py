@@ -170,15 +170,22 @@ def answer_batches(sequences: list[list[int]], batch_size: int = 32, seed: int =
 
 
 @torch.no_grad()
-def generate_answers(model: nn.Module, prompts: list[list[int]], new_tokens: int = 1) -> list[list[int]]:
-    """Greedy generation (``model.generate``, no sampling) of ``new_tokens`` after each prompt."""
+def generate_answers(model: nn.Module, prompts: list[list[int]], new_tokens: int = 1,
+                     pad_id: int = 0, batch_size: int = 128) -> list[list[int]]:
+    """Greedy generation (``model.generate``, no sampling) of ``new_tokens`` after each prompt,
+    in batches left-padded so that every prompt ends where generation starts."""
     model.eval()
     out = []
-    for p in prompts:
-        ids = torch.tensor([p])
-        gen = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids),
-                             max_new_tokens=new_tokens, do_sample=False, pad_token_id=0)
-        out.append(gen[0, len(p):].tolist())
+    for start in range(0, len(prompts), batch_size):
+        chunk = prompts[start:start + batch_size]
+        L = max(map(len, chunk))
+        ids = torch.full((len(chunk), L), pad_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, p in enumerate(chunk):
+            ids[i, L - len(p):], mask[i, L - len(p):] = torch.tensor(p), 1
+        gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=new_tokens,
+                             do_sample=False, pad_token_id=pad_id)
+        out += gen[:, L:].tolist()
     return out
 
 

@@ -68,7 +68,7 @@ def test_answer_batches_loss_is_the_cross_entropy_of_the_label_token_only():
 
 def test_generate_answers_is_greedy_argmax():
     lm = pe.tiny_llama(vocab_size=50, hidden=32, n_layer=1, n_head=2, max_positions=16).eval()
-    prompts = [[5, 6, 7], [9, 10, 11, 12]]
+    prompts = [[5, 6, 7], [9, 10, 11, 12], [13]]          # unequal lengths: padding
     answers = pe.generate_answers(lm, prompts, new_tokens=1)
     with torch.no_grad():
         expected = [lm(input_ids=torch.tensor([p])).logits[0, -1].argmax().item() for p in prompts]
