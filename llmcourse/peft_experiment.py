@@ -1,0 +1,221 @@
+"""The PEFT comparison on BBC News headlines: the nine methods, their learning-rate grids and one
+seeded run, shared by the sweep (tools/experiments/peft_sweep.py) and the chapter's live re-runs."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import finetune as ft
+from .adapters import add_adapters
+from .compacter import CompacterAdapter, shared_A
+from .data import load_bbc_news
+from .metrics import macro_f1
+from .prefix import add_prefix
+from .pretrained import load_tokenizer, minilm_classifier
+from .training import encode, evaluate, loader, train
+
+EPOCHS, BATCH, WARMUP = 3, 32, 0.1            # the budget every method gets
+M, N_PHM, R, ALPHA, L_PREFIX, K_TOP = 32, 4, 8, 16, 10, 2
+
+
+def warmup_linear(step: int, total: int) -> float:
+    """Linear warm-up over the first 10% of the steps, then linear decay to 0 (as in BERT fine-tuning)."""
+    warm = max(1, round(WARMUP * total))
+    return (step + 1) / warm if step < warm else max(0.0, (total - step) / (total - warm))
+
+
+def peft_lora(model: nn.Module, targets: list[str]) -> nn.Module:
+    """LoRA (r=8, alpha=16) through the peft library on the named linear layers; the head trains too."""
+    from peft import LoraConfig, get_peft_model
+    config = LoraConfig(r=R, lora_alpha=ALPHA, lora_dropout=0.0, target_modules=targets,
+                        modules_to_save=["head"])
+    return get_peft_model(model, config)
+
+
+def _compacter(m: nn.Module) -> nn.Module:
+    ft.head_only(m)
+    m.A = shared_A(N_PHM)      # the A_i shared by all 12 adapters, registered once on the model
+    add_adapters(m.encoder, lambda d: CompacterAdapter(d, M, N_PHM, m.A, r=1))
+    return m
+
+
+def _adapters(m: nn.Module) -> nn.Module:
+    ft.head_only(m)
+    add_adapters(m.encoder, M)
+    return m
+
+
+def _prefix(m: nn.Module) -> nn.Module:
+    ft.head_only(m)
+    add_prefix(m.encoder, L_PREFIX, hidden=512)
+    return m
+
+
+# name: (set-up returning the model to train, first learning-rate grid); the sweep widens a grid
+# whose best rate lies on its edge
+METHODS: dict[str, tuple[Callable[[nn.Module], nn.Module], tuple[float, ...]]] = {
+    "full fine-tuning": (ft.full, (3e-5, 1e-4, 3e-4)),
+    "head only": (ft.head_only, (3e-3, 1e-2, 3e-2)),
+    f"top {K_TOP} layers": (lambda m: ft.top_k_layers(m, K_TOP), (1e-4, 3e-4, 1e-3)),
+    "BitFit": (ft.bitfit, (1e-3, 3e-3, 1e-2)),
+    "Houlsby adapters": (_adapters, (1e-3, 3e-3, 1e-2)),
+    "Compacter": (_compacter, (3e-3, 1e-2, 3e-2)),
+    "LoRA (W_q, W_v)": (lambda m: peft_lora(m, ["query", "value"]), (1e-3, 3e-3, 1e-2)),
+    "LoRA (every linear layer)": (lambda m: peft_lora(m, ["query", "key", "value", "dense"]),
+                                  (1e-3, 3e-3, 1e-2)),
+    "prefix tuning": (_prefix, (3e-3, 1e-2, 3e-2)),
+}
+
+
+@dataclass
+class Headlines:
+    """BBC News headlines encoded for MiniLM, the three splits, and the pre-trained classifier."""
+    data: dict
+    label_names: list[str]
+    base: nn.Module
+    tokenizer: object
+
+
+def load_headlines() -> Headlines:
+    """Headlines only, padded to the longest one (no headline is cut); MiniLM with a 5-way head."""
+    splits, tokenizer = load_bbc_news(), load_tokenizer()
+    named = [("train", splits.train), ("validation", splits.validation), ("test", splits.test)]
+    max_length = max(len(tokenizer(a.headline)["input_ids"]) for _, s in named for a in s)
+    data = {name: encode(tokenizer, [a.headline for a in s], [a.label for a in s], max_length)
+            for name, s in named}
+    base = minilm_classifier(len(splits.label_names), seed=0)
+    base.encoder.pooler = None   # the classifier mean-pools the token states; BERT's pooler is unused
+    return Headlines(data, list(splits.label_names), base.eval(), tokenizer)
+
+
+def build(h: Headlines, name: str, seed: int) -> nn.Module:
+    """A fresh copy of the pre-trained classifier set up for one method; ``seed`` draws the head
+    and every new module (adapters, LoRA's A, prefixes)."""
+    model = copy.deepcopy(h.base)
+    torch.manual_seed(seed)
+    model.head.reset_parameters()
+    return METHODS[name][0](model)
+
+
+def run(h: Headlines, name: str, lr: float, seed: int, epochs: int = EPOCHS,
+        progress: bool = True) -> tuple[nn.Module, dict]:
+    """Train one method at one rate and seed (AdamW, warm-up then linear decay), then test once.
+
+    Returns the model and a record: per-step training loss, per-epoch validation loss and accuracy,
+    test accuracy and macro-F1, trainable parameters and training time."""
+    model = build(h, name, seed)
+    step_losses: list[float] = []
+
+    def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        loss = F.cross_entropy(logits, y)
+        if torch.is_grad_enabled():          # training steps only, not the validation passes
+            step_losses.append(loss.item())
+        return loss
+
+    history = train(model, loader(h.data["train"], BATCH, shuffle=True, seed=seed),
+                    loader(h.data["validation"], 128), epochs=epochs, lr=lr, seed=seed,
+                    schedule=warmup_linear, loss_fn=loss_fn, desc=f"{name}, lr {lr:g}, seed {seed}",
+                    progress=progress)
+    _, test_acc, preds = evaluate(model, loader(h.data["test"], 128))
+    record = {"method": name, "lr": lr, "seed": seed, "epochs": epochs,
+              "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+              "step_loss": step_losses, "val_loss": history.val_loss,
+              "val_accuracy": history.val_accuracy, "test_accuracy": test_acc,
+              "test_macro_f1": macro_f1(h.data["test"].tensors[2], preds, len(h.label_names)),
+              "train_seconds": history.train_seconds}
+    return model, record
+
+
+# ---------------------------------------------------------------- a small causal LM for peft's LoRA
+
+def tiny_llama(vocab_size: int, hidden: int = 128, n_layer: int = 2, n_head: int = 4,
+               max_positions: int = 128, seed: int = 0) -> nn.Module:
+    """A randomly initialised ``transformers`` LlamaForCausalLM small enough to pre-train on a CPU
+    in seconds; like Llama it has separate q_proj, k_proj, v_proj, o_proj, the names LoRA targets."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=vocab_size, hidden_size=hidden, intermediate_size=2 * hidden,
+                         num_hidden_layers=n_layer, num_attention_heads=n_head,
+                         num_key_value_heads=n_head, max_position_embeddings=max_positions,
+                         pad_token_id=0, bos_token_id=2, eos_token_id=2, tie_word_embeddings=True)
+    return LlamaForCausalLM(config)
+
+
+def topic_examples(tokenizer, articles, label_words: list[str], with_label: bool = True,
+                   max_words: int = 24) -> list[list[int]]:
+    """'<headline> topic : <label word>' as word ids (the label left off for generation)."""
+    cue = tokenizer.encode("topic :")
+    return [tokenizer.encode(a.headline)[:max_words] + cue
+            + ([tokenizer.token_id(label_words[a.label])] if with_label else [])
+            for a in articles]
+
+
+def answer_batches(sequences: list[list[int]], batch_size: int = 32, seed: int = 0):
+    """Right-padded (ids, mask, loss_mask) batches whose loss covers only the last token, the
+    label word: the LM learns to answer, not to model the headlines again."""
+    from torch.utils.data import DataLoader, TensorDataset
+    L = max(map(len, sequences))
+    ids = torch.zeros(len(sequences), L, dtype=torch.long)
+    mask, answer = torch.zeros_like(ids), torch.zeros_like(ids)
+    for i, s in enumerate(sequences):
+        ids[i, :len(s)], mask[i, :len(s)], answer[i, len(s) - 1] = torch.tensor(s), 1, 1
+    return DataLoader(TensorDataset(ids, mask, answer), batch_size=batch_size, shuffle=True,
+                      generator=torch.Generator().manual_seed(seed))
+
+
+@torch.no_grad()
+def generate_answers(model: nn.Module, prompts: list[list[int]], new_tokens: int = 1,
+                     pad_id: int = 0, batch_size: int = 128) -> list[list[int]]:
+    """Greedy generation (``model.generate``, no sampling) of ``new_tokens`` after each prompt,
+    in batches left-padded so that every prompt ends where generation starts."""
+    model.eval()
+    out = []
+    for start in range(0, len(prompts), batch_size):
+        chunk = prompts[start:start + batch_size]
+        L = max(map(len, chunk))
+        ids = torch.full((len(chunk), L), pad_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, p in enumerate(chunk):
+            ids[i, L - len(p):], mask[i, L - len(p):] = torch.tensor(p), 1
+        gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=new_tokens,
+                             do_sample=False, pad_token_id=pad_id)
+        out += gen[:, L:].tolist()
+    return out
+
+
+def lm_step_loss(model: nn.Module, ids: torch.Tensor, mask: torch.Tensor,
+                 loss_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Next-token cross-entropy of a transformers causal LM, over the positions ``loss_mask`` keeps
+    (default: every real token); ``labels=-100`` is how transformers skips a position."""
+    labels = ids.masked_fill(~(mask.bool() if loss_mask is None else loss_mask.bool()), -100)
+    return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+
+
+def train_lm(model: nn.Module, batches, steps: int, lr: float, seed: int = 0) -> list[float]:
+    """AdamW on the trainable parameters for ``steps`` batches of (ids, mask[, loss_mask]),
+    cycling through ``batches``, with warm-up and linear decay; returns the loss of every step."""
+    torch.manual_seed(seed)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps))
+    losses, it = [], iter(())
+    model.train()
+    for _ in range(steps):
+        try:
+            batch = next(it)
+        except StopIteration:
+            it = iter(batches)
+            batch = next(it)
+        loss = lm_step_loss(model, *batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+    model.eval()
+    return losses
