@@ -1,5 +1,5 @@
-"""The ULMFiT experiment of the book on BBC News, written once for the chapter (which runs one
-configuration live) and for ``tools/experiments/ulmfit_sweep.py`` (every seed and label count)."""
+"""The ULMFiT experiment of the book on BBC News: data, the two LM stages, one classifier run
+and a linear probe, so that the chapter shows only the comparisons and their results."""
 
 from __future__ import annotations
 
