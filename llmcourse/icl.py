@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -17,49 +16,16 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 from .progress import progress as tqdm
+from .text import TOKEN_RE, Vocab, lm_loss, mean_pool, pad_batch  # noqa: F401  (lm_loss re-exported)
 
 # ---------------------------------------------------------------- tokenizer
 
-TOKEN_RE = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")  # lower-cased words and single punctuation marks
-
-
-class WordTokenizer:
-    """Word-level tokenizer with the ``vocab_size`` most frequent words of a corpus; the rest is <unk>.
-
-    A small vocabulary keeps the LM's output layer (V x d_model) cheap on a CPU."""
-
-    specials = ("<pad>", "<unk>", "<eos>")
+class WordTokenizer(Vocab):
+    """``llmcourse.text.Vocab`` with the ``vocab_size`` most frequent words (specials included) and
+    the ``required`` label words; a small vocabulary keeps the LM's V x d_model output layer cheap."""
 
     def __init__(self, texts: Sequence[str], vocab_size: int = 6000, required: Sequence[str] = ()):
-        counts = Counter(tok for text in texts for tok in TOKEN_RE.findall(text.lower()))
-        words = [w for w in required]
-        for w, _ in counts.most_common():
-            if len(words) + len(self.specials) >= vocab_size:
-                break
-            if w not in words:
-                words.append(w)
-        self.itos = list(self.specials) + words
-        self.stoi = {w: i for i, w in enumerate(self.itos)}
-        self.pad_id, self.unk_id, self.eos_id = 0, 1, 2
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def encode(self, text: str) -> list[int]:
-        """Word ids of a text (lower-cased; unknown words map to the unknown id)."""
-        return [self.stoi.get(tok, self.unk_id) for tok in TOKEN_RE.findall(text.lower())]
-
-    def decode(self, ids: Sequence[int]) -> str:
-        """The words of a list of ids, joined by spaces."""
-        return " ".join(self.itos[i] for i in ids)
-
-    def token_id(self, word: str) -> int:
-        """The id of a single-token word, or a clear error (label words must be one token each)."""
-        toks = TOKEN_RE.findall(word.lower())
-        if len(toks) != 1 or toks[0] not in self.stoi:
-            raise ValueError(f"label word {word!r} is not a single in-vocabulary token; pass it in "
-                             "WordTokenizer(..., required=[...]) or choose another word")
-        return self.stoi[toks[0]]
+        super().__init__(texts, max_size=vocab_size, required=required)
 
 
 # ---------------------------------------------------------------- model (nanoGPT-style)
@@ -158,11 +124,6 @@ class CausalLM(nn.Module):
         return self.head(self.hidden(idx))
 
 
-def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy over all positions (targets are the inputs shifted by one)."""
-    return F.cross_entropy(logits.flatten(0, 1), targets.flatten())
-
-
 def lm_windows(tokenizer: WordTokenizer, texts: Sequence[str], block_size: int) -> TensorDataset:
     """The texts joined by <eos> into one stream and cut into (x, y) windows of ``block_size``,
     y being x shifted one token to the left: a dataset for ``training.train`` with ``lm_loss``."""
@@ -231,14 +192,6 @@ CONTENT_FREE = "n / a"  # Zhao et al. (2021): the same prompt with a content-fre
 
 # ---------------------------------------------------------------- scoring
 
-def _pad(seqs: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    lengths = torch.tensor([len(s) for s in seqs])
-    ids = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, : len(s)] = torch.tensor(s)
-    return ids, lengths
-
-
 @torch.no_grad()
 def next_token_logprobs(model: CausalLM, prompts: Sequence[list[int]], batch_size: int = 64,
                         progress: bool = False, desc: str = "scoring") -> torch.Tensor:
@@ -252,7 +205,7 @@ def next_token_logprobs(model: CausalLM, prompts: Sequence[list[int]], batch_siz
                          f"(e.g. {too_long[0]}); use fewer demonstrations or shorter texts")
     out = []
     for start in tqdm(range(0, len(prompts), batch_size), desc=desc, disable=not progress, leave=False):
-        ids, lengths = _pad(list(prompts[start:start + batch_size]), 0)
+        ids, lengths = pad_batch(list(prompts[start:start + batch_size]))
         h = model.hidden(ids)[torch.arange(len(ids)), lengths - 1]  # the output head only where it is read
         out.append(F.log_softmax(model.head(h), dim=-1))
     return torch.cat(out)
@@ -275,7 +228,7 @@ def continuation_logprobs(model: CausalLM, prefixes: Sequence[list[int]], contin
     out = []
     for start in tqdm(range(0, len(seqs), batch_size), desc=desc, disable=not progress, leave=False):
         chunk = seqs[start:start + batch_size]
-        ids, lengths = _pad(chunk, 0)
+        ids, lengths = pad_batch(chunk)
         logp = F.log_softmax(model(ids[:, :-1]), dim=-1).gather(-1, ids[:, 1:, None])[..., 0]  # log p(x_t | x_<t)
         for i, s in enumerate(chunk):
             n_c = len(continuations[start + i])
@@ -343,8 +296,7 @@ def sentence_embeddings(encoder: nn.Module, tokenizer, texts: Sequence[str], max
         enc = tokenizer(list(texts[start:start + batch_size]), padding=True, truncation=True,
                         max_length=max_length, return_tensors="pt")
         h = encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
-        mask = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
-        out.append(F.normalize((h * mask).sum(1) / mask.sum(1), dim=-1))
+        out.append(F.normalize(mean_pool(h, enc["attention_mask"]), dim=-1))
     return torch.cat(out)
 
 

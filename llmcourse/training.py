@@ -112,6 +112,7 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)      # wall time of each epoch's training
+    step_loss: list[float] = field(default_factory=list)    # training loss of every step, for curves
     peak_memory_mb: float = 0.0                             # peak RSS above the start, in MB
 
     @property
@@ -138,14 +139,18 @@ def evaluate(model: nn.Module, data: Iterable, loss_fn: Callable = F.cross_entro
     return sum(losses) / len(y), (pred == y).float().mean().item(), pred
 
 
-def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = None, *, epochs: int = 3,
+def train(model: nn.Module, train_data: Iterable, val_data: Iterable | None = None, *, epochs: int = 3,
           lr: float = 5e-5, weight_decay: float = 0.0, optimizer: torch.optim.Optimizer | None = None,
           schedule: Callable[[int, int], float] | None = None, loss_fn: Callable = F.cross_entropy,
+          clip_grad_norm: float | None = None, on_step: Callable[[int, int], None] | None = None,
           seed: int = 0, desc: str = "training", progress: bool = True) -> History:
     """Train ``model`` with AdamW (or the given optimiser) on its trainable parameters.
 
-    ``schedule(step, total_steps)`` multiplies each group's initial learning rate per step
-    (for example a slanted triangular schedule); validation runs after every epoch."""
+    ``train_data`` is anything with a length that yields batches (inputs..., y): a DataLoader or
+    a list of tensors. ``schedule(step, total_steps)`` multiplies each group's initial learning
+    rate per step (for example a slanted triangular schedule); ``on_step(step, total_steps)`` runs
+    before each step (for example to unfreeze layers); ``clip_grad_norm`` caps the gradient's
+    norm; validation runs after every epoch."""
     seed_everything(seed)
     params = [p for p in model.parameters() if p.requires_grad]
     if optimizer is None:
@@ -160,6 +165,8 @@ def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = 
             model.train()
             start, running, n = time.perf_counter(), 0.0, 0
             for batch in train_data:
+                if on_step is not None:
+                    on_step(step, total)
                 if schedule is not None:
                     for group, base in zip(optimizer.param_groups, base_lrs):
                         group["lr"] = base * schedule(step, total)
@@ -167,7 +174,10 @@ def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = 
                 loss = loss_fn(logits, y)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
+                if clip_grad_norm is not None:
+                    nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], clip_grad_norm)
                 optimizer.step()
+                history.step_loss.append(loss.item())
                 running, n, step = running + loss.item() * len(y), n + len(y), step + 1
                 bar.update(1)
                 bar.set_postfix(loss=f"{loss.item():.3f}")
@@ -180,3 +190,17 @@ def train(model: nn.Module, train_data: DataLoader, val_data: Iterable | None = 
     bar.close()
     history.peak_memory_mb = memory.peak_bytes / 2**20
     return history
+
+
+def minibatches(x: torch.Tensor, y: torch.Tensor, batch_size: int, steps: int, seed: int = 0) -> list:
+    """A budget of ``steps`` mini-batches (x[idx], y[idx]) whatever the data size: shuffled epochs
+    one after the other, leftovers of an epoch first in the next, so every example is seen
+    equally often (the set-up of a low-resource sweep where tiny training sets repeat)."""
+    g = torch.Generator().manual_seed(seed)
+    order, batches = torch.empty(0, dtype=torch.long), []
+    for _ in range(steps):
+        while len(order) < batch_size:
+            order = torch.cat([order, torch.randperm(len(x), generator=g)])
+        idx, order = order[:batch_size], order[batch_size:]
+        batches.append((x[idx], y[idx]))
+    return batches

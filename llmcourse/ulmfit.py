@@ -5,13 +5,13 @@ discriminative fine-tuning, gradual unfreezing, and a small AWD-LSTM-style langu
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .training import minibatches, train
 
 
 # ---- the three schedules -------------------------------------------------------------------
@@ -59,31 +59,9 @@ def gradual_unfreeze(layer_groups: Sequence[nn.Module], stage: int) -> None:
         group.requires_grad_(i >= n - 1 - stage)
 
 
-# ---- a word vocabulary -----------------------------------------------------------------------
+# ---- words: one tokenizer, vocabulary, padder and loss for the whole course (llmcourse.text)
 
-TOKEN = re.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased words, numbers and single punctuation marks: "Profits ROSE 5%" -> profits, rose, 5, %."""
-    return TOKEN.findall(text.lower())
-
-
-class Vocab:
-    """Words seen at least ``min_freq`` times, most frequent first; index 0 is padding, 1 unknown."""
-
-    def __init__(self, texts: Sequence[str], max_size: int = 8000, min_freq: int = 2):
-        counts = Counter(w for t in texts for w in tokenize(t))
-        self.itos = ["<pad>", "<unk>"] + [w for w, c in counts.most_common(max_size) if c >= min_freq]
-        self.stoi = {w: i for i, w in enumerate(self.itos)}
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def encode(self, text: str, max_len: int | None = None) -> list[int]:
-        """Token ids of ``text``, unknown words as 1, cut to ``max_len`` if given."""
-        ids = [self.stoi.get(w, 1) for w in tokenize(text)]
-        return ids[:max_len] if max_len else ids
+from .text import Vocab, lm_loss, mean_pool, pad_batch, tokenize  # noqa: E402,F401  (re-exported)
 
 
 # ---- AWD-LSTM --------------------------------------------------------------------------------
@@ -178,8 +156,7 @@ class ConcatPoolClassifier(nn.Module):
         lengths = mask.sum(1).clamp(min=1)                     # (batch, 1)
         last = h[torch.arange(h.size(0)), lengths.squeeze(1) - 1]
         max_pool = h.masked_fill(~mask, float("-inf")).amax(1).nan_to_num(0.0, neginf=0.0)
-        mean_pool = (h * mask).sum(1) / lengths
-        return self.head(torch.cat([last, max_pool, mean_pool], dim=1))
+        return self.head(torch.cat([last, max_pool, mean_pool(h, ids != 0)], dim=1))
 
     def layer_groups(self) -> list[nn.Module]:
         return [*self.encoder.layer_groups(), self.head]
@@ -192,85 +169,47 @@ def lm_batches(ids: torch.Tensor, batch_size: int, bptt: int) -> list[tuple[torc
     return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
 
 
-def lm_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy over every position of a (batch, time, vocab) output."""
-    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
-
-
-def pad_batch(seqs: Sequence[Sequence[int]], max_len: int) -> torch.Tensor:
-    """Right-pad (with 0) or cut token-id lists to one (batch, max_len) tensor; empty texts get one <unk>."""
-    out = torch.zeros(len(seqs), max_len, dtype=torch.long)
-    for i, s in enumerate(seqs):
-        s = list(s[:max_len]) or [1]
-        out[i, :len(s)] = torch.tensor(s)
-    return out
-
-
 # ---- training, written once for the chapter --------------------------------------------------
 
 def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3, discriminative: bool = False,
-             desc: str = "LM") -> list[float]:
-    """Next-token training with Adam (β = (0.7, 0.99), as in the paper) and one STLR cycle; with
-    ``discriminative``, rates fall by 2.6 per layer group below the top (stage 2 of ULMFiT)."""
-    from .progress import progress
+             seed: int = 0, desc: str = "LM") -> list[float]:
+    """Next-token training with Adam (β = (0.7, 0.99), as in the paper), one STLR cycle and the
+    gradient norm clipped at 0.5 (AWD-LSTM's setting, made for a smaller batch but harmless here); with
+    ``discriminative``, rates fall by 2.6 per layer group below the top (stage 2 of ULMFiT).
+    Returns the loss of every step."""
     if discriminative:
         param_groups = discriminative_param_groups(lm.encoder.layer_groups(), lr)
         param_groups[-1]["params"].append(lm.bias)  # the softmax bias sits on top; its weight is the embedding
     else:
         param_groups = [{"params": list(lm.parameters()), "lr": lr}]
     opt = torch.optim.Adam(param_groups, betas=(0.7, 0.99))
-    base = [g["lr"] for g in opt.param_groups]
-    total, losses = epochs * len(batches), []
-    bar = progress(total=total, desc=desc)
-    lm.train()
-    for step in range(total):
-        x, y = batches[step % len(batches)]
-        for g, b in zip(opt.param_groups, base):
-            g["lr"] = b * slanted_triangular_lr(step, total, 1.0)
-        loss = lm_loss(lm(x), y)
-        opt.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(lm.parameters(), 0.5)
-        opt.step()
-        losses.append(loss.item())
-        bar.update(1)
-    bar.close()
-    return losses
+    history = train(lm, batches, epochs=epochs, optimizer=opt, schedule=stlr_multiplier(), loss_fn=lm_loss,
+                    clip_grad_norm=0.5, seed=seed, desc=desc)
+    return history.step_loss
 
 
 def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float = 4e-3,
                      batch_size: int = 32, gradual: bool = True, discriminative: bool = True, stlr: bool = True,
-                     seed: int = 0, desc: str = "classifier") -> None:
+                     unfreeze_every: int | None = None, seed: int = 0, desc: str = "classifier") -> list[float]:
     """ULMFiT's classifier fine-tuning for a budget of ``steps`` mini-batches; each switch turns one
     ingredient off for ablations. The paper unfreezes one group per epoch; with a few dozen labelled
-    examples an epoch is one or two steps, so here a group opens every steps / (2·(groups - 1))
-    steps: the first half of the budget unfreezes from the top, the second half trains everything."""
-    from .progress import progress
+    examples an epoch is one or two steps, so by default a group opens every
+    steps / (2·(groups - 1)) steps: the first half of the budget unfreezes from the top, the
+    second half trains everything. Returns the loss of every step."""
     if steps < 10 and stlr:
         raise ValueError(f"STLR needs at least 10 steps (cut_frac 0.1), got steps={steps}")
-    g = torch.Generator().manual_seed(seed)
     groups = clf.layer_groups()
     param_groups = (discriminative_param_groups(groups, lr) if discriminative
                     else [{"params": list(clf.parameters()), "lr": lr}])
     opt = torch.optim.Adam(param_groups, betas=(0.7, 0.99))
-    base = [group["lr"] for group in opt.param_groups]
-    stage_len = max(1, steps // (2 * (len(groups) - 1)))
-    order = torch.empty(0, dtype=torch.long)
+    stage_len = unfreeze_every or max(1, steps // (2 * (len(groups) - 1)))
     clf.requires_grad_(True)
-    clf.train()
-    for step in progress(range(steps), desc=desc, leave=False):
-        if gradual:
-            gradual_unfreeze(groups, step // stage_len)
-        if len(order) < batch_size:  # a new epoch: reshuffle, keeping the leftover examples first
-            order = torch.cat([order, torch.randperm(len(x), generator=g)])
-        idx, order = order[:batch_size], order[batch_size:]
-        for group, b in zip(opt.param_groups, base):
-            group["lr"] = b * slanted_triangular_lr(step, steps, 1.0) if stlr else b
-        loss = F.cross_entropy(clf(x[idx]), y[idx])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    unfreeze = (lambda step, total: gradual_unfreeze(groups, step // stage_len)) if gradual else None
+    history = train(clf, minibatches(x, y, batch_size, steps, seed), epochs=1, optimizer=opt,
+                    schedule=stlr_multiplier() if stlr else None, on_step=unfreeze, seed=seed, desc=desc,
+                    progress=False)
     clf.requires_grad_(True)
+    return history.step_loss
 
 
 @torch.no_grad()

@@ -156,3 +156,32 @@ def test_peak_memory_sees_an_allocation():
     del block
     assert m.peak_bytes >= 0
     assert m.peak_bytes > 32 * 2**20
+
+
+def test_gradient_clipping_caps_the_update():
+    from llmcourse.training import train
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    before = torch.cat([p.detach().flatten() for p in model.parameters()]).clone()
+    data = [(torch.randn(8, 3) * 100, torch.randint(0, 2, (8,)))]
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)          # SGD: the step is lr times the gradient
+    train(model, data, epochs=1, optimizer=opt, clip_grad_norm=0.01, progress=False)
+    after = torch.cat([p.detach().flatten() for p in model.parameters()])
+    assert (after - before).norm().item() == pytest.approx(0.01, rel=1e-4)
+
+
+def test_on_step_runs_before_every_step_and_losses_are_kept_per_step():
+    from llmcourse.training import train
+    calls, model = [], nn.Linear(3, 2)
+    data = [(torch.randn(4, 3), torch.randint(0, 2, (4,))) for _ in range(5)]
+    h = train(model, data, epochs=2, on_step=lambda s, t: calls.append((s, t)), progress=False)
+    assert calls == [(s, 10) for s in range(10)] and len(h.step_loss) == 10
+
+
+def test_minibatches_see_every_example_equally_often():
+    from llmcourse.training import minibatches
+    x, y = torch.arange(10), torch.arange(10) * 2
+    batches = minibatches(x, y, batch_size=4, steps=5, seed=0)   # 20 draws = 2 epochs of 10
+    seen = torch.cat([b[0] for b in batches])
+    assert torch.bincount(seen, minlength=10).tolist() == [2] * 10
+    assert all(torch.equal(b[1], b[0] * 2) for b in batches)

@@ -210,7 +210,7 @@ def test_classifier_concat_pooling_over_real_tokens():
     torch.manual_seed(0)
     enc = AWDLSTM(30, d_emb=8, d_hidden=12)
     clf = ConcatPoolClassifier(enc, n_classes=5).eval()
-    x = pad_batch([[3, 4, 5], [6], []], 6)
+    x, _ = pad_batch([[3, 4, 5], [6], []], 6)
     assert clf(x).shape == (3, 5)
     clf.head = nn.Identity()                                          # expose the pooled features
     features, h = clf(x), enc(x)
@@ -236,7 +236,7 @@ def test_training_loops_learn_a_toy_task():
     lm = LanguageModel(AWDLSTM(12, d_emb=8, d_hidden=16, embed_p=0, hidden_p=0, weight_p=0), output_p=0)
     losses = train_lm(lm, lm_batches(stream, 8, 10), epochs=4, lr=3e-2, discriminative=True, desc="toy LM")
     assert losses[-1] < 0.3 * losses[0]
-    x = pad_batch([[2 + c, 2 + c, 7] for c in (0, 1) for _ in range(40)], 4)
+    x, _ = pad_batch([[2 + c, 2 + c, 7] for c in (0, 1) for _ in range(40)], 4)
     y = torch.tensor([0] * 40 + [1] * 40)
     clf = ConcatPoolClassifier(lm.encoder, n_classes=2)
     train_classifier(clf, x, y, steps=30, lr=1e-2, desc="toy classifier")
@@ -246,21 +246,16 @@ def test_training_loops_learn_a_toy_task():
 
 # ---- words -----------------------------------------------------------------------------------
 
-def test_tokenizer_and_vocab():
-    assert tokenize("Profits ROSE 5%, to $3bn!") == ["profits", "rose", "5", "%", ",", "to", "$", "3", "bn", "!"]
-    v = Vocab(["the cat sat", "the dog sat", "a bird", "the end"], min_freq=2)
-    assert v.itos[:2] == ["<pad>", "<unk>"] and v.itos[2] == "the"   # most frequent first
-    assert "sat" in v.stoi and "bird" not in v.stoi and len(v) == 4
-    assert v.encode("The bird") == [v.stoi["the"], 1]
-    assert v.encode("the sat the", max_len=2) == [v.stoi["the"], v.stoi["sat"]]
-    assert len(Vocab(["a b c d e f"] * 3, max_size=2)) == 4
-
-
-def test_batches_and_padding():
+def test_batches():
     x, y = lm_batches(torch.arange(100), batch_size=2, bptt=5)[0]
     assert x.shape == (2, 5) and torch.equal(y, x + 1)
     assert sum(len(b[0]) for b in lm_batches(torch.arange(100), 2, 5)) * 5 <= 99
-    assert pad_batch([[5, 6, 7], [], [8]], 2).tolist() == [[5, 6], [1, 0], [8, 0]]
+
+
+def test_one_text_module_behind_both_chapters():
+    from llmcourse import icl, text
+    assert Vocab is text.Vocab and tokenize is text.tokenize and pad_batch is text.pad_batch
+    assert icl.lm_loss is text.lm_loss and issubclass(icl.WordTokenizer, text.Vocab)
 
 
 @pytest.mark.parametrize("d_in,d_hidden", [(4, 8), (64, 128), (400, 1150), (1150, 400)])

@@ -1,0 +1,32 @@
+"""The ULMFiT and in-context learning chapters: code fits the page (88 columns), set-up is
+hidden, every figure has alt text, and the reader's text carries no authoring words."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = ["ulmfit.md", "finetuning_vs_icl.md"]
+CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_code_lines_fit_88_columns(name):
+    long = [line for cell in CELL.findall((BOOK / name).read_text()) for line in cell.splitlines()
+            if len(line) > 88]
+    assert not long, f"{name}: {len(long)} code lines over 88 columns, e.g. {long[0]!r}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_structure_and_words(name):
+    text = (BOOK / name).read_text()
+    cells = CELL.findall(text)
+    assert cells[0].startswith(":tags: [hide-input]"), "the set-up cell is hidden"
+    for heading in ("Learning goals", "Prerequisites", "## Summary", "## Check your understanding"):
+        assert heading in text
+    assert ":class: dropdown" in text and "{doc}`/exercises/" in text
+    figures = [c for c in cells if ":  figure:" in c]
+    assert figures and all(":    alt:" in c for c in figures)
+    for word in ("seed prompt", "course brief", "the brief", "printed above", "see above"):
+        assert word not in text.lower(), word
