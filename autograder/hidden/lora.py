@@ -230,6 +230,29 @@ def probe_apply(ns, spec, weights, targets, r, alpha, x):
             "frozen": sorted(n for n, p in model.named_parameters() if not p.requires_grad)}
 
 
+@uses(build)
+def probe_apply_arguments(ns, spec, targets, r, alpha):
+    import torch
+
+    model = build(spec)
+    originals = {id(m): name for name, m in model.named_modules() if isinstance(m, torch.nn.Linear)}
+    calls = []
+
+    class Recorder(torch.nn.Module):  # stands in for LoRALinear: records what apply_lora passes it
+        def __init__(self, base, *args, **kwargs):
+            super().__init__()
+            self.base = base.requires_grad_(False)
+            calls.append({"base": originals.get(id(base), "?"), "args": list(args), "kwargs": dict(kwargs)})
+
+    saved = ns.get("LoRALinear")
+    ns["LoRALinear"] = Recorder
+    try:
+        ns["apply_lora"](model, targets, r, alpha)
+    finally:
+        ns["LoRALinear"] = saved
+    return calls
+
+
 # ------------------------------------------------------------------------------------------ LoRALinear
 
 
@@ -439,7 +462,8 @@ def apply_lora_frozen(student: Student, rng: random.Random) -> None:
 
 @check("apply_lora_peft")
 def apply_lora_peft(student: Student, rng: random.Random) -> None:
-    """apply_lora on a BERT-shaped encoder: the same modules and the same trainable count as peft."""
+    """apply_lora on a BERT-shaped encoder: the same modules and trainable count as peft, with the r and alpha
+    given."""
     for _ in range(2):
         spec, targets = bert_spec(rng)
         case = apply_case(rng, spec, targets)
@@ -456,3 +480,11 @@ def apply_lora_peft(student: Student, rng: random.Random) -> None:
                f"with targets {targets}, apply_lora replaced {sorted(got['replaced'])[:6]}; peft replaces "
                f"{peft_names[:6]}")
         expect(got["count"] == peft_count, f"apply_lora returned {got['count']}; peft trains {peft_count}")
+        # peft's LoraConfig(r, lora_alpha): each layer must be built with the r and alpha given
+        calls = student.run(probe_apply_arguments, spec=case["spec"], targets=targets, r=case["r"],
+                            alpha=case["alpha"])
+        for call in calls:
+            args = call["args"] + [call["kwargs"].get(k) for k in ("r", "alpha") if k in call["kwargs"]]
+            expect(len(args) == 2 and args[0] == case["r"] and args[1] == case["alpha"],
+                   f"{call['base']} was wrapped as LoRALinear(base, {', '.join(map(repr, args))}); pass the r and "
+                   f"alpha given to apply_lora (r = {case['r']}, alpha = {case['alpha']})")
