@@ -62,6 +62,8 @@ def secret_lines(assignment: str) -> set[str]:
     """Lines of a master's solution regions and of its hidden checks that no master shows outside them."""
     public = set().union(*(_split(a)[1] for a in grading.all_assignments()))
     secret = _split(assignment)[0] | hidden_check_lines(assignment)
+    shown = "\n".join(public)
+    secret = {line for line in secret if line not in shown}  # a part of a line the masters show is not secret
     # a line too short to be an answer on its own ("return n", ")") proves nothing
     return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
 
