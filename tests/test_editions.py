@@ -19,8 +19,8 @@ INSTRUCTORS = ROOT / "_build" / "instructors" / "_build" / "html"
 INSTRUCTOR_PAGES = ["book/instructor_guide", "book/grading_security"]
 INSTRUCTOR_PART = "For instructors"
 # Words only the instructors' pages use: how grading works behind the scenes and how to beat it.
-INSTRUCTOR_ONLY = ["zip_collect", "gradebook", "BEGIN HIDDEN TESTS", "threat model", "Instructor guide",
-                   "grade_parallel", "secure_config", "nbgrader autograde", "bypass"]
+INSTRUCTOR_ONLY = ["zip_collect", "gradebook", "NOT JUDGED", "threat model", "Instructor guide",
+                   "SecureExecute", "secure_config", "nbgrader autograde", "undefended"]
 
 
 def toc(name: str) -> dict:
