@@ -144,13 +144,16 @@ def build_entry(student: str, assignment: str, scenario: str, channel: str,
         timestamp, score = LATE, 0.0  # penalty_method "zero"
     elif scenario == "renamed":
         files[f"{assignment} (1).ipynb"] = _bytes(_cells_for(assignment, ref))
-    elif scenario == "cells_deleted":  # the last item's solution cell and the first item's public test
+    elif scenario == "cells_deleted":  # the last item's solution cell and the first item's first graded cell
         nb = _cells_for(assignment, ref)
-        gone = {items[-1], items[0] + "_public"}
+        graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")
+                  and c.metadata["nbgrader"]["grade_id"].startswith(items[0] + "_")]
+        gone = {items[-1], graded[0]}
         nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in gone]
         files[name] = _bytes(nb)
+        # the deleted graded cell is put back and judged (OverwriteCells.add_missing_cells): it keeps its points
         expected = by_item(set(items[:-1]))
-        expected[items[0] + "_public"] = 0.0  # a deleted test cell earns nothing (nbgrader does not restore it)
     elif scenario == "tests_edited":  # every test cell replaced by `pass`: nbgrader restores them
         nb = _cells_for(assignment, ref)
         for c in nb.cells:
