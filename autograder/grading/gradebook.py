@@ -21,6 +21,11 @@ class GradeResult:
     seconds: float | None = None  # wall time nbgrader spent on this student's notebook(s)
     error: str | None = None  # why the submission was not graded
 
+    @property
+    def pending(self) -> float:
+        """Points of answers that wait for a grade by hand (no score yet: nbgrader's "needs manual grade")."""
+        return sum(self.max_cells[g] for g, v in self.cells.items() if v is None)
+
     def item_score(self, item: str, items: list[str]) -> tuple[float, float]:
         """(earned, possible) over the test cells that grade solution item `item`."""
         ids = [g for g in self.max_cells if item_of(g, items) == item]
