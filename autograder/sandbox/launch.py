@@ -12,8 +12,10 @@ environment variables (LLM_GRADER_CPU_SECONDS, ...; see LIMITS). Needs the Debia
 from __future__ import annotations
 
 import ctypes
+import errno
 import json
 import os
+import platform
 import resource
 import shutil
 import sys
@@ -164,6 +166,29 @@ def set_limits() -> dict[str, int]:
     return applied
 
 
+KEYCTL = {"x86_64": 250, "aarch64": 219}  # keyctl(2)'s syscall number (glibc has no wrapper)
+KEYCTL_GET_KEYRING_ID, KEYCTL_JOIN_SESSION_KEYRING, KEY_SPEC_SESSION_KEYRING = 0, 1, -3
+
+
+def keyctl(*args: int | None) -> int:
+    """keyctl(2) through libc's syscall(); -errno on failure."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    number = KEYCTL.get(platform.machine())
+    if number is None:
+        return -errno.ENOSYS
+    done = libc.syscall(ctypes.c_long(number), *(ctypes.c_long(0 if a is None else a) for a in args))
+    return done if done >= 0 else -ctypes.get_errno()
+
+
+def new_session_keyring() -> None:
+    """Give the kernel an empty session keyring of its own: it would otherwise share the grader's (ssh, sudo and
+    containers give one), a channel to every other notebook and a view of the grader's keys. Where keyctl is
+    refused to this process (a container's seccomp profile), it is refused to the kernel too."""
+    done = keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    if done < 0 and -done not in (errno.ENOSYS, errno.EPERM, errno.EACCES):
+        raise SandboxError(f"cannot give the kernel a session keyring of its own: {os.strerror(-done)}")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "-f":
         print("usage: launch.py -f CONNECTION_FILE [kernel arguments...]", file=sys.stderr)
@@ -186,12 +211,18 @@ def main(argv: list[str]) -> int:
         os.chown(folder, uid, uid)
         os.chmod(folder, 0o700)
         cmd = bwrap_command(connection_file, Path.cwd().resolve(), uid, extra)
+        new_session_keyring()
     except (SandboxError, OSError, ValueError) as error:
         print(f"llm-grader sandbox: {error}", file=sys.stderr)
         return 1
     set_limits()
+    # The kernel gets neither of the grader's output streams: its stdout (banners, student code's raw fd 1) and
+    # its stderr would otherwise reach nbgrader's log unbounded, where a forged "error processing assignment ...
+    # for student 'x'" line could cost another student their grade. Outputs reach the grader through the kernel's
+    # messages only, capped there. (bwrap's own errors are lost with it: the checks above run first.)
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # the kernel's own stdout (banners; student code's raw fd 1) stays out of the grader's log
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     os.execv(cmd[0], cmd)
     return 1  # not reached
 
