@@ -34,12 +34,14 @@ def kit_texts() -> dict[str, str]:
     return {str(p.relative_to(ROOT)): _norm(readable_text(p)) for p in files}
 
 
-# Still in the kit, and why (issue 11 is open on these): the PEFT chapter's experiments use the course's Houlsby
-# adapter (peft has none) and the ULMFiT chapter its schedules; the count of trainable parameters is a one-line
-# idiom the library uses everywhere. Any other solution line found in the kit fails the test.
+# Still in the kit, and why (issue 11 is open on the ULMFiT lines): the ULMFiT chapter runs on its schedules.
+# The adapters assignment keeps only two generic PyTorch idioms, no line of a solution's logic: the count of
+# trainable parameters (llmcourse.training.count_trainable; PyTorch's forums and peft's print_trainable_parameters
+# count the same way) and the loop header over named parameters (book/transformers.md walks a model's parameters
+# with it). The PEFT chapter builds its adapters with llmcourse.adapters' AdapterLayer and Bottleneck, shaped
+# unlike the graded HoulsbyAdapter/AdaptedFFN. Any other solution line found in the kit fails the test.
 KNOWN = {
-    "adapters": {"nn.init.zeros_(self.up.weight)", "nn.init.zeros_(self.up.bias)",
-                 "return sum(p.numel() for p in model.parameters() if p.requires_grad)",
+    "adapters": {"return sum(p.numel() for p in model.parameters() if p.requires_grad)",
                  "for name, p in model.named_parameters():"},
     "lora": {"return sum(p.numel() for p in model.parameters() if p.requires_grad)"},
     "ulmfit": {"cut = math.floor(T * cut_frac)", "group.requires_grad_(i >= n - 1 - stage)",
