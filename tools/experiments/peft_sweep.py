@@ -61,6 +61,7 @@ def main() -> None:
         if (name, lr, seed) not in done:
             start = time.perf_counter()
             _, rec = run(h, name, lr, seed, progress=False)
+            rec["threads"] = torch.get_num_threads()  # summation order, so the last digits
             runs.append(rec)
             done.add((name, lr, seed))
             save()
