@@ -379,10 +379,11 @@ def _restore(cls, master, nb):
     ({"f", "f_a", "payoff", "reflect_a"}, ["reflect_b"]),  # after the other answer: nbgrader restores it
     ({"f", "f_a", "payoff"}, ["reflect_a", "reflect_b"]),
 ])
-def test_a_deleted_written_answer_goes_back_unanswered_and_scores_0(keep, deleted):
+def test_a_deleted_written_answer_goes_back_unanswered_and_scores_0(keep, deleted, tmp_path):
     """A written answer the student deleted is an answer not given: put back with its points, editable, and scored
     as nbgrader scores an answer cell left as released (0 points, "No response.", no grade by hand needed); the
-    written answers that stayed wait for their grade by hand, and nothing else changes."""
+    written answers that stayed wait for their grade by hand, and nothing else changes. The grading report names
+    the deleted answers, read from the graded notebook."""
     from nbgrader.preprocessors import OverwriteCells
     from nbgrader.utils import compute_checksum, determine_grade
 
@@ -403,6 +404,11 @@ def test_a_deleted_written_answer_goes_back_unanswered_and_scores_0(keep, delete
             assert cell.metadata.nbgrader["checksum"] == compute_checksum(cell)
         elif name.startswith("reflect_"):
             assert determine_grade(cell) == (None, 5.0), "an answer given waits for a grade by hand"
+    nbformat.write(nb, tmp_path / "f.ipynb")
+    restored = grading.reports.restored_cells(tmp_path / "f.ipynb")
+    assert restored == dict.fromkeys(deleted, "written answer"), restored
+    assert grading.reports.restored_note(restored) == "deleted and put back: " + ", ".join(
+        f"{g} (written answer: 0 points, like a blank one)" for g in deleted)
     # nbgrader 0.9.6's own OverwriteCells: a KeyError (the notebook goes ungraded) or a deleted answer that waits
     # for a grade by hand like a real one
     master, nb = _master_with_written_answers(keep)
