@@ -40,8 +40,9 @@ c.SecureExecute.startup_timeout = 60
 # machine that happens to honest students. Wait longer (a late output is then an error in that cell only).
 c.SecureExecute.iopub_timeout = 15
 c.SecureExecute.validate_cells = True
-# A graded cell the student deleted is put back (and judged), so deleting one never hides a failure. nbgrader's
-# own OverwriteCells fails the notebook when the cell before the deleted one is read-only: judge.restore fixes that.
+# A graded cell the student deleted is put back (and judged), so deleting one never hides a failure; a deleted written
+# answer goes back unanswered and scores 0, like a blank one. nbgrader's own OverwriteCells fails the notebook when
+# the cell before the deleted one is read-only: judge.restore fixes that.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gradebook, runner
+from . import gradebook, reports, runner
 from .catalogue import Submission
 from .gradebook import GradeResult
 from .paths import BIN, CONFIG, SOLUTIONS, nbgrader_env
@@ -141,6 +141,9 @@ class Course:
                 res.error = "not graded: no autograded notebook was written"
             if res.error:
                 res.score = None
+            elif written:
+                for name in res_notebooks:
+                    res.restored |= reports.restored_cells(autograded / f"{name}.ipynb")
         return AssignmentRun(assignment, results, done.seconds, done.returncode, done.log)
 
     def notebook_names(self, assignment: str) -> list[str]:

@@ -20,6 +20,7 @@ class GradeResult:
     max_cells: dict[str, float] = field(default_factory=dict)
     seconds: float | None = None  # wall time nbgrader spent on this student's notebook(s)
     error: str | None = None  # why the submission was not graded
+    restored: dict[str, str] = field(default_factory=dict)  # graded cells the student deleted, put back (reports.py)
 
     @property
     def pending(self) -> float:

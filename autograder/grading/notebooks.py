@@ -55,8 +55,9 @@ def grade_ids(nb) -> dict[str, float]:
 
 def manual_ids(nb) -> dict[str, float]:
     """grade_id -> points of every answer an instructor grades by hand (nbgrader's manually graded answer: a
-    markdown cell with grade and solution). nbgrader gives 0 to one left as released, and leaves any other
-    answer without a score ("needs manual grade") until the instructor sets one in the formgrader."""
+    markdown cell with grade and solution). nbgrader gives 0 to one left as released (or deleted: judge.restore puts
+    it back as released), and leaves any other answer without a score ("needs manual grade") until the instructor
+    sets one in the formgrader."""
     return {_nbgrader(c)["grade_id"]: float(_nbgrader(c).get("points", 0))
             for c in nb.cells if _nbgrader(c).get("grade") and _nbgrader(c).get("solution")}
 

@@ -27,6 +27,36 @@ def notebook_errors(path: Path) -> str:
     return "; ".join(found)[:300]
 
 
+def restored_cells(path: Path) -> dict[str, str]:
+    """The graded cells a student deleted and the grader put back (judge.restore), in notebook order: grade_id ->
+    "written answer" (scored 0, like a blank one) or "graded cell" (judged as usual).
+
+    Read from the graded notebook by nbgrader's notice at the top of a put-back cell (OverwriteCells'
+    missing_cell_notification, which the course leaves at its default); a student who types that notice into an
+    answer only makes this report say so about their own notebook."""
+    from nbgrader.preprocessors import OverwriteCells
+    notice = OverwriteCells.class_traits()["missing_cell_notification"].default_value
+    try:
+        nb = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        source = "".join(cell.get("source", ""))
+        if meta.get("grade") and meta.get("grade_id") and notice.format(cell_id=meta["grade_id"]) in source:
+            found[meta["grade_id"]] = "written answer" if meta.get("solution") else "graded cell"
+    return found
+
+
+def restored_note(restored: dict[str, str]) -> str:
+    """'deleted and put back: reflect_b_zero (written answer: 0 points, like a blank one), lora_linear_init (graded cell:
+    judged)', or '' when the student deleted none."""
+    how = {"written answer": "written answer: 0 points, like a blank one", "graded cell": "graded cell: judged"}
+    return ("deleted and put back: " + ", ".join(f"{g} ({how[kind]})" for g, kind in restored.items())
+            if restored else "")
+
+
 def write_csv(root: Path | str, assignment: str, reports: list[StudentReport]) -> Path:
     """grading_report_<id>.csv: one row per student (git-ignored: it holds student ids and scores)."""
     path = Path(root) / f"grading_report_{assignment}.csv"
@@ -85,6 +115,11 @@ def summary(assignment: str, reports: list[StudentReport], regraded: int | None 
                      "cause, regrade with FORCE=1):")
         lines += [f"    {r.student}: " + "; ".join(part for part in r.note.split("; ") if "NotJudged" in part)[:300]
                   for r in flagged]
+    deleted = [r for r in graded if "deleted and put back" in r.note]
+    if deleted:
+        lines.append("  graded cells deleted by the student and put back from the master:")
+        lines += [f"    {r.student}: " + next(p for p in r.note.split("; ") if "deleted and put back" in p)
+                  for r in deleted]
     renamed = [r for r in graded if "renamed notebook" in r.note]
     if renamed:
         lines.append("  graded under another name:")

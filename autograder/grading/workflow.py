@@ -151,6 +151,9 @@ def grade_class(root: Path | str, assignment: str, students: list[str] | None = 
             stopped = reports.notebook_errors(notebook)
             if stopped:  # read from the graded notebook, not the log: a rerun that skips it says the same
                 rep.note = (rep.note + "; " if rep.note else "") + "cells with errors: " + stopped
+            restored = reports.restored_note(reports.restored_cells(notebook))
+            if restored:
+                rep.note = (rep.note + "; " if rep.note else "") + restored
         else:
             rep.status, rep.score = "not graded", 0.0
             why = parts.get(s, (0, ""))[1] or "nbgrader wrote no graded notebook (see the log)"

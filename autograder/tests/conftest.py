@@ -20,12 +20,19 @@ def broken_submissions(assignment: str) -> list:
         nb = grading.notebook_with_cells(assignment, ref | {first: code})
         return grading.notebook_submission(assignment, student, nb)
 
+    def without_first_written_answer(student):  # the reference, its first written answer's cell deleted
+        nb = grading.notebook_with_cells(assignment, ref)
+        gone = next(iter(grading.manual_ids(nb)))
+        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != gone]
+        return grading.notebook_submission(assignment, student, nb)
+
     return [
         grading.notebook_submission(assignment, "broken-invalid-json", b'{"cells": [ not json'),
         grading.notebook_submission(assignment, "broken-renamed", grading.release_path(assignment).read_bytes(),
                                     filename=f"my_{assignment}.ipynb"),
         with_cell("broken-kernel-dies", "import os\nos._exit(1)"),
         with_cell("broken-loops-forever", "while True:\n    pass"),
+        without_first_written_answer("broken-answer-deleted"),
     ]
 
 

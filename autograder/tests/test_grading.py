@@ -27,6 +27,16 @@ def test_broken_submissions_are_reported_not_fatal(catalogue_runs):
     # and every other student of the same nbgrader run was graded
     ref = run["reference"]
     assert ref.pending == 10 and ref.score == ref.max_score - ref.pending, ref
+    # a written answer deleted after the read-only cell before it (nbgrader's own OverwriteCells raised KeyError
+    # there): put back unanswered, 0 points like a blank answer; everything else graded as the reference, the other
+    # written answer still waits for a grade by hand, and the report names the deleted one
+    gone = run["broken-answer-deleted"]
+    first, second = grading.manual_ids(grading.notebook_with_cells("objectives", {}))
+    assert gone.error is None and gone.cells[first] == 0.0 and gone.cells[second] is None, (gone, run.log[-3000:])
+    assert {k: v for k, v in gone.cells.items() if k != first} == {k: v for k, v in ref.cells.items() if k != first}
+    assert gone.pending == 5 and gone.score == ref.score, gone
+    assert gone.restored == {first: "written answer"}, gone
+    assert f"Missing grade cell {first} encountered" in run.log, run.log[-3000:]
 
 
 def test_mutant_files_are_well_formed():

@@ -60,8 +60,21 @@ def test_summary_counts_pass_rates_and_reasons():
     assert text.startswith("lora: 2 graded, 1 not graded, 1 with no submission; 3 notebooks (re)graded")
     assert "f_hidden" in text and "1/2" in text and "50.0%" in text and "f_public" in text and "100.0%" in text
     assert "c: empty file lora.ipynb" in text and "b: renamed notebook" in text
+    assert "deleted by the student" not in text
     assert "every grade was up to date" in reports.summary("lora", rs, regraded=0)
     assert "nothing to grade" in reports.summary("lora", [rs[3]], regraded=0)
+
+
+def test_summary_names_the_cells_a_student_deleted():
+    note = reports.restored_note({"f_hidden": "graded cell", "reflect_a": "written answer"})
+    assert note == ("deleted and put back: f_hidden (graded cell: judged), reflect_a (written answer: 0 points, "
+                    "like a blank one)")
+    rs = [StudentReport("a", "graded", 8.0, 15.0, cells={"f_hidden": 8.0, "reflect_a": 0.0},
+                        note="cells with errors: f: ValueError: x; " + note),
+          StudentReport("b", "graded", 8.0, 15.0, cells={"f_hidden": 8.0, "reflect_a": None})]
+    text = reports.summary("lora", rs)
+    assert "graded cells deleted by the student and put back from the master:\n    a: " + note in text, text
+    assert "b:" not in text and "reflect_a" in text and "(1 to grade by hand" in text
 
 
 def test_not_graded_pages_follow_the_report(tmp_path):

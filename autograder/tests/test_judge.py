@@ -330,3 +330,91 @@ def test_a_deleted_graded_cell_goes_back_after_its_nearest_surviving_predecessor
         upstream.gradebook, upstream.notebook_id, upstream.assignment_id = restore.gradebook, "f", "a"
         with pytest.raises(KeyError):
             upstream.add_missing_grade_cells(_master_and_submission(keep)[1], {})
+
+
+def _master_with_written_answers(keep: set[str]):
+    """A master as the gradebook sees it, ending like the course's: a graded test, the read-only cell that runs the
+    student's code, two written answers graded by hand (markdown solution + grade cells of 5 points, their release
+    text and checksum as generate_assignment saves them); a submission of `keep`, its answers written."""
+    from types import SimpleNamespace as Cell
+
+    from nbgrader.utils import compute_checksum
+
+    names = [("f", "code", True, False), ("f_a", "code", False, True), ("payoff", "code", False, False),
+             ("reflect_a", "markdown", True, True), ("reflect_b", "markdown", True, True)]
+    points = {"f_a": 2.0, "reflect_a": 5.0, "reflect_b": 5.0}
+
+    def release_cell(n, t, sol, graded, source):
+        meta = {"grade_id": n, "grade": graded, "solution": sol, "locked": not sol}
+        if graded:
+            meta["points"] = points[n]
+        make = nbformat.v4.new_markdown_cell if t == "markdown" else nbformat.v4.new_code_cell
+        cell = make(source, metadata={"nbgrader": meta})
+        cell.metadata.nbgrader["checksum"] = compute_checksum(cell)
+        return cell
+
+    release = [release_cell(n, t, sol, g, "YOUR ANSWER HERE" if t == "markdown" else f"# {n}")
+               for n, t, sol, g in names]
+    source = [Cell(name=c.metadata.nbgrader["grade_id"], cell_type=c.cell_type, source=c.source,
+                   locked=c.metadata.nbgrader["locked"], checksum=c.metadata.nbgrader["checksum"]) for c in release]
+    master = Cell(source_cells=source, grade_cells=[Cell(name=n, max_score=p) for n, p in points.items()],
+                  solution_cells=[Cell(name=n) for n, _, sol, _ in names if sol])
+    nb = nbformat.v4.new_notebook(cells=[c for c in release if c.metadata.nbgrader["grade_id"] in keep])
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            c.source = "Because the warm-up keeps the first steps small."  # the student's answer
+    return master, nb
+
+
+def _restore(cls, master, nb):
+    restore = cls(add_missing_cells=True)
+    restore.gradebook = type("Gradebook", (), {"find_notebook": lambda self, *_: master})()
+    restore.notebook_id, restore.assignment_id = "f", "a"
+    nb = restore.add_missing_grade_cells(nb, {})[0]
+    return nbformat.reads(nbformat.writes(nb), as_version=4)  # written to autograded/, read by the autograde step
+
+
+@pytest.mark.parametrize("keep, deleted", [
+    ({"f", "f_a", "payoff", "reflect_b"}, ["reflect_a"]),  # after the read-only payoff cell: nbgrader's KeyError
+    ({"f", "f_a", "payoff", "reflect_a"}, ["reflect_b"]),  # after the other answer: nbgrader restores it
+    ({"f", "f_a", "payoff"}, ["reflect_a", "reflect_b"]),
+])
+def test_a_deleted_written_answer_goes_back_unanswered_and_scores_0(keep, deleted, tmp_path):
+    """A written answer the student deleted is an answer not given: put back with its points, editable, and scored
+    as nbgrader scores an answer cell left as released (0 points, "No response.", no grade by hand needed); the
+    written answers that stayed wait for their grade by hand, and nothing else changes. The grading report names
+    the deleted answers, read from the graded notebook."""
+    from nbgrader.preprocessors import OverwriteCells
+    from nbgrader.utils import compute_checksum, determine_grade
+
+    from judge.restore import RestoreCells
+
+    master, nb = _master_with_written_answers(keep)
+    nb = _restore(RestoreCells, master, nb)
+    assert [c.metadata.nbgrader["grade_id"] for c in nb.cells] == ["f", "f_a", "payoff", "reflect_a", "reflect_b"]
+    for cell in nb.cells:
+        name = cell.metadata.nbgrader["grade_id"]
+        if name in deleted:
+            assert cell.cell_type == "markdown" and "added back by nbgrader" in cell.source, cell
+            assert cell.metadata.nbgrader["solution"] and cell.metadata.nbgrader["grade"], cell.metadata
+            assert cell.metadata.get("editable", True), "a written answer stays editable"
+            assert cell.get("id"), "an nbformat 4.5 notebook's cells have ids"
+            # SaveAutoGrades: auto_score 0 out of 5 and needs_manual_grade False; its comment is "No response."
+            assert determine_grade(cell) == (0, 5.0)
+            assert cell.metadata.nbgrader["checksum"] == compute_checksum(cell)
+        elif name.startswith("reflect_"):
+            assert determine_grade(cell) == (None, 5.0), "an answer given waits for a grade by hand"
+    nbformat.write(nb, tmp_path / "f.ipynb")
+    restored = grading.reports.restored_cells(tmp_path / "f.ipynb")
+    assert restored == dict.fromkeys(deleted, "written answer"), restored
+    assert grading.reports.restored_note(restored) == "deleted and put back: " + ", ".join(
+        f"{g} (written answer: 0 points, like a blank one)" for g in deleted)
+    # nbgrader 0.9.6's own OverwriteCells: a KeyError (the notebook goes ungraded) or a deleted answer that waits
+    # for a grade by hand like a real one
+    master, nb = _master_with_written_answers(keep)
+    if deleted[0] == "reflect_a":
+        with pytest.raises(KeyError):
+            _restore(OverwriteCells, master, nb)
+    else:
+        back = [c for c in _restore(OverwriteCells, master, nb).cells if c.metadata.nbgrader["grade_id"] in deleted]
+        assert [determine_grade(c) for c in back] == [(None, 5.0)]
