@@ -12,6 +12,7 @@ environment variables (LLM_GRADER_CPU_SECONDS, ...; see LIMITS). Needs the Debia
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import os
 import resource
@@ -34,6 +35,13 @@ UID_BASE = 200_000  # the kernel runs as uid UID_BASE + this launcher's pid: no 
 CONNECTION_COPY = "sandbox-connection.json"
 # environment variables passed into the sandbox (everything else is dropped: no tokens, no JPY_PARENT_PID)
 PASS_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "NBGRADER_EXECUTION")
+# Packages hidden from the kernel (an empty read-only folder is mounted over each): ipykernel imports debugpy
+# when it starts (ipykernel/debugger.py), about a sixth of a kernel's start-up CPU, for a debugger that grading
+# never uses and a student's code has no business reaching.
+HIDDEN_PACKAGES = ("debugpy",)
+# IPython settings of the kernel: no history database (IPython writes a SQLite file per kernel into /tmp; `In`
+# and `_ih` are kept in memory either way).
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
 class SandboxError(RuntimeError):
@@ -99,6 +107,16 @@ def _parents(path: str | Path) -> list[str]:
     return args
 
 
+def _hidden_packages() -> list[str]:
+    """An empty read-only tmpfs over each of HIDDEN_PACKAGES' folders: importing one fails in the kernel."""
+    args = []
+    for name in HIDDEN_PACKAGES:
+        spec = importlib.util.find_spec(name)  # finds the folder without importing the package
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            args += ["--tmpfs", folder, "--remount-ro", folder]
+    return args
+
+
 def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> list[str]:
     folder = connection_file.parent
     cmd = [bwrap_path(),
@@ -109,7 +127,7 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
            # tmpfs mounts of this launcher's own (see private_tmpfs): capped in bytes and in number of files
            "--bind", str(folder / "tmp"), "/tmp", "--bind", str(folder / "shm"), "/dev/shm",  # joblib's semaphores
            # after the private /tmp: a checkout or virtual environment under /tmp stays visible
-           *_python_binds(),
+           *_python_binds(), *_hidden_packages(),
            *_parents(cwd), "--ro-bind", str(cwd), str(cwd)]
     # notebooks in the working folder: during autograde this is the notebook with the hidden tests
     for notebook in sorted(cwd.glob("*.ipynb")) + sorted(cwd.glob(".*.ipynb")):
@@ -130,7 +148,7 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
     # drop to the kernel's own uid inside the sandbox: rlimits such as RLIMIT_NPROC bind a non-root uid only
     cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-            sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / CONNECTION_COPY), *extra]
+            sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / CONNECTION_COPY), *KERNEL_ARGS, *extra]
     return cmd
 
 
