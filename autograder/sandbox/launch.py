@@ -17,6 +17,8 @@ import json
 import os
 import resource
 import shutil
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,6 +44,9 @@ HIDDEN_PACKAGES = ("debugpy",)
 # IPython settings of the kernel: no history database (IPython writes a SQLite file per kernel into /tmp; `In`
 # and `_ih` are kept in memory either way).
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+
+
+FORK_SERVER = "LLM_GRADER_FORK_SERVER"  # the fork server's socket (forkserver.ENV); unset: a fresh interpreter
 
 
 class SandboxError(RuntimeError):
@@ -117,7 +122,9 @@ def _hidden_packages() -> list[str]:
     return args
 
 
-def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> list[str]:
+def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str],
+                  program: list[str] | None = None) -> list[str]:
+    """bwrap, then setpriv to `uid`, then `program` (the kernel; the fork server's placeholder)."""
     folder = connection_file.parent
     cmd = [bwrap_path(),
            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -132,24 +139,31 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str]) 
     # notebooks in the working folder: during autograde this is the notebook with the hidden tests
     for notebook in sorted(cwd.glob("*.ipynb")) + sorted(cwd.glob(".*.ipynb")):
         cmd += ["--ro-bind", "/dev/null", str(notebook)]
-    cmd += [*_parents(folder), "--bind", str(folder), str(folder), "--chdir", str(cwd), "--clearenv",
-            "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
-            "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython",
-            "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib", "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
-            "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "LLM_GRADER_SANDBOX", "1"]
-    for var in PASS_ENV:
-        if var in os.environ:
-            cmd += ["--setenv", var, os.environ[var]]
+    cmd += [*_parents(folder), "--bind", str(folder), str(folder), "--chdir", str(cwd), "--clearenv"]
+    for var, value in sandbox_env().items():
+        cmd += ["--setenv", var, value]
+    # drop to the kernel's own uid inside the sandbox: rlimits such as RLIMIT_NPROC bind a non-root uid only
+    cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return cmd + (program or kernel_command(folder / CONNECTION_COPY, extra))
+
+
+def kernel_command(connection_copy: Path, extra: list[str]) -> list[str]:
+    """The kernel as the cold path runs it inside the sandbox (the fork server runs the same app in-process)."""
+    return [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_copy), *KERNEL_ARGS, *extra]
+
+
+def sandbox_env() -> dict[str, str]:
+    """The kernel's whole environment (bwrap --clearenv, then these; the fork server starts with exactly these)."""
+    env = {"PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin", "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython",
+           "MPLCONFIGDIR": "/tmp/.matplotlib", "JUPYTER_PLATFORM_DIRS": "1", "PYTHONDONTWRITEBYTECODE": "1",
+           "LLM_GRADER_SANDBOX": "1"}
+    env |= {var: os.environ[var] for var in PASS_ENV if var in os.environ}
     # one thread per kernel: graders run notebooks side by side, and torch's thread pool under contention turns
     # a 0.2 s cell into 10 s (measured at load 25 on 2 cores); LLM_GRADER_THREADS changes it
     threads = os.environ.get("LLM_GRADER_THREADS", "1")
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        cmd += ["--setenv", var, threads]
-    # drop to the kernel's own uid inside the sandbox: rlimits such as RLIMIT_NPROC bind a non-root uid only
-    cmd += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-            sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / CONNECTION_COPY), *KERNEL_ARGS, *extra]
-    return cmd
+    env |= {var: threads for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    return env
 
 
 def private_tmpfs(folders: list[Path], size: int = TMP_BYTES, files: int = TMP_FILES) -> None:
@@ -172,14 +186,17 @@ def private_tmpfs(folders: list[Path], size: int = TMP_BYTES, files: int = TMP_F
              f"mounting a tmpfs on {folder}")
 
 
-def set_limits() -> dict[str, int]:
+def limits() -> dict[str, int]:
+    """name -> value of every rlimit of the kernel (LIMITS, with the environment's overrides)."""
+    return {name: int(os.environ.get(env, default)) if env else default for name, (_, default, env) in LIMITS.items()}
+
+
+def set_limits(values: dict[str, int] | None = None) -> dict[str, int]:
     """Apply the rlimits to this process; bwrap and the kernel inherit them."""
-    applied = {}
-    for name, (limit, default, env) in LIMITS.items():
-        value = int(os.environ.get(env, default)) if env else default
-        resource.setrlimit(limit, (value, value))
-        applied[name] = value
-    return applied
+    values = limits() if values is None else values
+    for name, value in values.items():
+        resource.setrlimit(LIMITS[name][0], (value, value))
+    return values
 
 
 def main(argv: list[str]) -> int:
@@ -210,8 +227,77 @@ def main(argv: list[str]) -> int:
     set_limits()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # the kernel's own stdout (banners; student code's raw fd 1) stays out of the grader's log
+    if os.environ.get(FORK_SERVER):
+        return run_forked(os.environ[FORK_SERVER], connection_file, Path.cwd().resolve(), uid, extra)
     os.execv(cmd[0], cmd)
     return 1  # not reached
+
+
+def _read_until(fd: int, done, what: str, limit: int = 1 << 16) -> bytes:
+    """Read `fd` until done(data) (or end of file, an error)."""
+    data = b""
+    while not done(data):
+        chunk = os.read(fd, 4096)
+        if not chunk or len(data) > limit:
+            raise SandboxError(f"bwrap stopped before {what}")
+        data += chunk
+    return data
+
+
+def _json_complete(data: bytes) -> bool:
+    try:
+        json.loads(data)
+        return True
+    except ValueError:
+        return False
+
+
+def placeholder_sandbox(connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> tuple[subprocess.Popen, int]:
+    """bwrap exactly as for the cold path, running a placeholder; returns it once every mount is in place, and
+    the pid of the sandbox's first process (whose namespaces the fork server enters)."""
+    ready_r, ready_w = os.pipe()
+    info_r, info_w = os.pipe()
+    if ready_w > 9:
+        raise SandboxError("no single-digit file descriptor left for the placeholder's readiness pipe")
+    # the placeholder says "ready" once it runs (bwrap has built the sandbox), closes the pipe and waits
+    program = ["/bin/sh", "-c", f"echo ready >&{ready_w}; exec sleep infinity {ready_w}>&-"]
+    cmd = bwrap_command(connection_file, cwd, uid, extra, program=program)
+    proc = subprocess.Popen([cmd[0], "--info-fd", str(info_w), *cmd[1:]], pass_fds=(ready_w, info_w))
+    os.close(ready_w)
+    os.close(info_w)
+    try:
+        info = json.loads(_read_until(info_r, _json_complete, "it said its child's pid"))
+        _read_until(ready_r, lambda d: d.endswith(b"\n"), "the placeholder ran")
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
+        os.close(info_r)
+        os.close(ready_r)
+    return proc, int(info["child-pid"])
+
+
+def run_forked(server: str, connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> int:
+    """The kernel forked by the fork server (forkserver.py) into a sandbox bwrap built as for the cold path;
+    this launcher stays its parent for jupyter_client (killing it kills bwrap, hence the sandbox and the kernel)."""
+    proc = None
+    try:
+        proc, child = placeholder_sandbox(connection_file, cwd, uid, extra)
+        request = {"placeholder": child, "uid": uid, "cwd": str(cwd), "limits": limits(),
+                   "argv": ["-f", str(connection_file.parent / CONNECTION_COPY), *KERNEL_ARGS, *extra]}
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(server)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            answer = conn.makefile("r").read()  # "started\n" then "exit <code>\n" when the kernel exits
+        code = answer.split()[-1] if answer.startswith("started\n") else ""
+        return int(code) if code.lstrip("-").isdigit() else 1
+    except (SandboxError, OSError, ValueError) as error:
+        print(f"llm-grader sandbox: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if proc is not None:
+            proc.kill()  # the placeholder's sandbox: its pid namespace, whatever the student left in it
+            proc.wait()
 
 
 if __name__ == "__main__":
