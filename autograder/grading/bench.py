@@ -2,6 +2,7 @@
 
     cd autograder && ../.venv/bin/python -m grading.bench lora 6            # 6 copies of the reference
     ../.venv/bin/python -m grading.bench lora 6 --kind release
+    ../.venv/bin/python -m grading.bench class --students 40 lora ulmfit   # `make grade` of a class (CPU, wall)
 
 One `nbgrader autograde` grades N copies of a submission in a throwaway course (grading.course). CPU is counted
 by the kernel, not by a clock: the nbgrader process and everything it starts run in a cpuacct cgroup of their
@@ -227,9 +228,65 @@ def summary(result: dict) -> str:
     return "\n".join(lines)
 
 
+def class_submissions(assignment: str, students: int) -> list:
+    """A class of one assignment: the reference, the release and each mutant in turn, `students` in all."""
+    from . import catalogue
+    makers = [lambda s: catalogue.reference_submission(assignment, s),
+              lambda s: catalogue.release_submission(assignment, s)]
+    makers += [lambda s, m=m: catalogue.mutant_submission(m, s) for m in catalogue.mutants(assignment)]
+    return [makers[i % len(makers)](f"student-{i:04d}") for i in range(students)]
+
+
+def grade_a_class(assignments: list[str], students: int, workers: int, extra: tuple[str, ...] = ()) -> dict:
+    """`make grade` (grading.workflow.grade_class: one nbgrader process per worker) of every assignment in turn,
+    in a throwaway course; wall time and CPU-seconds of everything it ran (cgroup), per notebook."""
+    from .course import Course
+    from .workflow import grade_class
+
+    group = CpuGroup(CPUACCT / f"llm-bench-class-{os.getpid()}")
+    out = {"notebooks": 0, "graded": 0, "wall": 0.0, "cpu": 0.0, "per assignment": {}}
+    try:
+        with Course() as course:
+            for a in assignments:
+                course.generate(a)
+                course.submit(a, class_submissions(a, students))
+            (group.path / "cgroup.procs").write_text(str(os.getpid()))  # this process and all it starts
+            for a in assignments:
+                cpu, wall = group.seconds, time.monotonic()
+                done = grade_class(course.root, a, None, workers, True, extra, sync=False)
+                wall, cpu = time.monotonic() - wall, group.seconds - cpu
+                graded = sum(r.status == "graded" for r in done.reports)
+                out["per assignment"][a] = {"notebooks": len(done.regraded), "graded": graded, "wall": wall,
+                                            "cpu": cpu, "scores": sorted({r.score for r in done.reports}, key=str)}
+                out["notebooks"] += len(done.regraded)
+                out["graded"] += graded
+                out["wall"] += wall
+                out["cpu"] += cpu
+    finally:
+        (CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
+        time.sleep(0.5)
+        group.remove()
+    return out
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["_nbgrader"]:
         _nbgrader_main()
+        return 0
+    if argv[:1] == ["class"]:
+        parser = argparse.ArgumentParser(prog="python -m grading.bench class")
+        parser.add_argument("--students", type=int, default=20)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+        parser.add_argument("assignments", nargs="*")
+        args, extra = parser.parse_known_args(argv[1:])
+        from .notebooks import assignments
+        result = grade_a_class(args.assignments or assignments(), args.students, args.workers, tuple(extra))
+        for a, r in result["per assignment"].items():
+            print(f"{a}: {r['notebooks']} notebooks ({r['graded']} graded), wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s "
+                  f"({r['cpu'] / max(1, r['notebooks']):.2f} s a notebook), scores {r['scores']}")
+        n = max(1, result["notebooks"])
+        print(f"class: {result['notebooks']} notebooks, {args.workers} workers, wall {result['wall']:.1f} s "
+              f"({result['wall'] / n:.2f} s a notebook), CPU {result['cpu']:.1f} s ({result['cpu'] / n:.2f} s a notebook)")
         return 0
     parser = argparse.ArgumentParser(prog="python -m grading.bench", description=__doc__.splitlines()[0])
     parser.add_argument("assignment")

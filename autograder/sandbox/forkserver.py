@@ -43,7 +43,7 @@ ENV = launch.FORK_SERVER  # the server's socket, for launch.py; unset: the cold 
 # imported once, in the server: Python, ipykernel, IPython, torch (and dynamo, which torch's optimisers import)
 WARM_MODULES = ("numpy", "torch", "torch._dynamo", "torch.nn.functional", "ipykernel.kernelapp", "ipykernel.ipkernel",
                 "ipykernel.zmqshell")
-NAMESPACES = ("ipc", "uts", "net", "pid", "mnt")  # nsenter(1)'s order: the mount namespace last
+NAMESPACES = ("cgroup", "ipc", "uts", "net", "pid", "mnt")  # nsenter(1)'s order: the mount namespace last
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
 REQUEST_BYTES = 64 << 10
 
