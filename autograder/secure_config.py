@@ -40,7 +40,15 @@ c.SecureExecute.startup_timeout = 60
 # machine that happens to honest students. Wait longer (a late output is then an error in that cell only).
 c.SecureExecute.iopub_timeout = 15
 c.SecureExecute.validate_cells = True
-# A graded cell the student deleted is put back (and judged), so deleting one never hides a failure.
+# A graded cell the student deleted is put back (and judged), so deleting one never hides a failure. nbgrader's
+# own OverwriteCells fails the notebook when the cell before the deleted one is read-only: judge.restore fixes that.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "judge.restore.RestoreCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.OverwriteCells.add_missing_cells = True
 # Before nbgrader copies a submission: anything in it that is not a regular file of a sane size (a symlink,
 # a hard link, a device, a FIFO, a huge file) is moved out to refused/ and reported; nothing is followed.

@@ -8,7 +8,7 @@ from sklearn import metrics as sk
 from llmcourse import metrics
 
 
-def random_cases(n_cases=300, seed=0):
+def random_cases(n_cases=120, seed=0):
     rng = np.random.default_rng(seed)
     for _ in range(n_cases):
         k = int(rng.integers(2, 7))

@@ -24,6 +24,7 @@ def tokenizer():
     return load_tokenizer()
 
 
+@pytest.mark.slow
 def test_loads_offline_in_a_fresh_process():
     code = ("from llmcourse.pretrained import load_minilm; m = load_minilm(); "
             "print(sum(p.numel() for p in m.parameters()))")

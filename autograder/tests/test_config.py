@@ -1,6 +1,7 @@
 """The course's nbgrader_config.py, as the standard commands load it from autograder/."""
 import subprocess
 
+import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 import grading
@@ -19,9 +20,15 @@ def test_standard_commands_grade_in_the_sandbox_and_judge_outside_it():
     assert c.ExchangeFactory.collect == "grading.exchange.TrustedTimeCollect"
     assert c.ZipCollectApp.extractor_plugin == "judge.files.RegularFilesExtractor"
     assert c.OverwriteCells.add_missing_cells is True
+    from nbgrader.converters import Autograde
+    default = Autograde.class_traits()["sanitize_preprocessors"].default()
+    default = [f"nbgrader.preprocessors.{k.__name__}" for k in default]
+    assert [p.replace("judge.restore.RestoreCells", "nbgrader.preprocessors.OverwriteCells")
+            for p in c.Autograde.sanitize_preprocessors] == default  # nbgrader's own list, one step replaced
     # the plug-ins named by import path really import (a typo would make nbgrader fall back or fail late)
     import judge.execute
     import judge.files
+    import judge.restore
     import grading.exchange
     assert issubclass(grading.exchange.TrustedTimeCollect, judge.files.RegularFilesCollect)
 
@@ -33,6 +40,7 @@ def test_paths_are_the_course_layout():
     assert c.Execute.timeout > 0 and c.LateSubmissionPlugin.penalty_method in ("none", "zero")
 
 
+@pytest.mark.slow
 def test_a_broken_config_stops_nbgrader(tmp_path):
     """traitlets logs a config file's error and goes on with defaults (unsandboxed); the grading tools and
     the Makefile set TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR so that it stops instead."""
@@ -50,6 +58,7 @@ def test_make_targets_stop_on_a_broken_config():
     assert "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1" in line
 
 
+@pytest.mark.slow
 def test_make_release_regenerates_every_exercise(tmp_path):
     """`make release`, as an instructor types it, in a copy of the course: every release comes back as committed."""
     root = grading.ROOT

@@ -7,6 +7,7 @@ import grading
 from test_catalogue import run_of
 
 
+@pytest.mark.slow
 @pytest.mark.skipif("objectives" not in grading.assignments(), reason="the broken submissions ride with objectives")
 def test_broken_submissions_are_reported_not_fatal(catalogue_runs):
     run = run_of(catalogue_runs, "objectives")

@@ -32,6 +32,7 @@ def test_every_assignment_has_a_release():
                          "in autograder/ and commit exercises/<id>/")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_matches_generate_assignment(regenerated, assignment):
     out, log = regenerated

@@ -58,6 +58,11 @@ def hidden_check_lines(assignment: str) -> set[str]:
     return {line for line in lines - public if not line.startswith(("import ", "from ", "#"))}  # imports are no secret
 
 
+# Lines a hidden check shares with any PyTorch program: the book teaches them (the meta device is its parameter-count
+# oracle), so finding them there says nothing about the checks. Kept short on purpose: every entry is an idiom.
+IDIOMS = {'with torch.device("meta"):', "for name, p in model.named_parameters():"}
+
+
 def secret_lines(assignment: str) -> set[str]:
     """Lines of a master's solution regions and of its hidden checks that no master shows outside them."""
     public = set().union(*(_split(a)[1] for a in grading.all_assignments()))
@@ -65,7 +70,7 @@ def secret_lines(assignment: str) -> set[str]:
     shown = "\n".join(public)
     secret = {line for line in secret if line not in shown}  # a part of a line the masters show is not secret
     # a line too short to be an answer on its own ("return n", ")") proves nothing
-    return {s for s in secret - public if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
+    return {s for s in secret - public - IDIOMS if len(s) >= 12 and re.search(r"[A-Za-z0-9]", s)}
 
 
 def readable_text(path) -> str:

@@ -173,12 +173,19 @@ def test_release_fetch_submit_collect_grade_feedback_round_trip(server):
 
     done = course.nbgrader("release_feedback", A)
     assert done.returncode == 0, done.stdout + done.stderr
+    from test_secrets import hidden_check_lines
+
+    release = g.release_path(A).read_text()
+    hidden = {line for line in hidden_check_lines(A) if len(line) >= 12 and line not in release}
+    assert hidden
     for student in (s1, s2, s3):
         student.nbgrader("fetch_feedback", A)
         pages = list((student.home / A / "feedback").rglob(f"{A}.html"))
         assert len(pages) == 1, (student.name, pages)
         text = pages[0].read_text()
-        assert "hidden tests: not shown" in text
+        assert "passed: " in text, "the judge's verdicts are the graded cells' outputs"
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{student.name}'s feedback shows hidden-check lines: {leaked[:3]}"
         own = course.root / "feedback" / student.name / A / f"{A}.html"
         assert text == own.read_text(), f"{student.name} fetched a page that is not their own report"
         others = [o.name for o in (s1, s2, s3) if o is not student]
