@@ -178,13 +178,25 @@ def graded():
             "bound": time_bound(max(len(c) for c in courses), honest[len(honest) // 2])}
 
 
+def _in_a_live_course(pid: int) -> bool:
+    """A kernel of another grading run on a shared machine: its working folder is in a course that still exists
+    (this test's courses are deleted before it looks; a process left in the sandbox keeps a deleted folder, or
+    chdirs within the sandbox, where no other course is visible)."""
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return False
+    return cwd.startswith(os.path.join(tempfile.gettempdir(), "llm-grading-")) and os.path.isdir(cwd)
+
+
 def _kernel_processes(wait: float = 15.0) -> list[str]:
     """Processes still running as a sandbox uid (UID_BASE + launcher pid), after up to `wait` seconds
     for the kernel's pid namespace to be torn down."""
     deadline = time.monotonic() + wait
     while True:
         out = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-        left = [line for line in out.splitlines() if line.split() and int(line.split()[0]) >= UID_BASE]
+        left = [line for line in out.splitlines() if line.split() and int(line.split()[0]) >= UID_BASE
+                and not _in_a_live_course(int(line.split()[1]))]
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.5)
