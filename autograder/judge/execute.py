@@ -75,7 +75,7 @@ class SecureExecute(Execute):
                             "(importing torch on a loaded grading machine can take a minute).").tag(config=True)
     fork_server = Bool(True, help="Fork each notebook's kernel from a warm server (sandbox/forkserver.py: Python, "
                        "ipykernel and torch imported once) into the sandbox bwrap builds for that notebook; False "
-                       "starts a fresh interpreter in it (1.5 to 2.6 CPU-s more per notebook).").tag(config=True)
+                       "starts a fresh interpreter in it (1.6 to 2.8 CPU-s more per notebook).").tag(config=True)
     message_bytes = Integer(2 * MAX_TEXT_BYTES + (1 << 20), help="Largest message accepted from the kernel; "
                             "a larger one disconnects it.").tag(config=True)
 

@@ -1,7 +1,7 @@
 """The fork server: a warm process that forks each notebook's kernel into the sandbox bubblewrap built for it.
 
-A sandboxed kernel spent 1.5 to 2.6 of its 2.3 to 3.4 CPU-seconds starting Python and ipykernel and importing
-torch (issue 14; `python -m grading.bench`). This server imports them once; each kernel is a fork of it.
+Starting Python and ipykernel and importing torch were 1.6 to 2.8 of a notebook's 2.7 to 3.6 CPU-seconds (issue
+14; `python -m grading.bench`). This server imports them once; each kernel is a fork of it (about 0.13 CPU-s).
 
 Isolation is still built anew for every notebook by bwrap, from the same command line (launch.py): fresh pid,
 network, IPC, UTS and mount namespaces, the read-only mount tree, the private /tmp and /dev/shm. launch.py runs
