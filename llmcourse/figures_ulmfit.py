@@ -4,7 +4,7 @@ with the slanted triangular schedule each stage runs."""
 from __future__ import annotations
 
 from .diagrams import arrow, box, canvas, label, legend
-from .ulmfit import slanted_triangular_lr
+from .ulmfit import stlr_rates
 
 STAGES = (
     ("a) general-domain LM", "pre-training", "large general corpus\n(Wikitext-103)", "next word", "trained"),
@@ -35,7 +35,7 @@ def ulmfit_stages(T: int = 100):
             arrow(ax, (x + 2.3, 2.8), (x + 2.9, 2.8), style="-|>")
             label(ax, x + 2.6, 3.05, "weights", fontsize=7)
         inset = ax.inset_axes((x + 0.35, 0.05, 1.7, 0.55), transform=ax.transData)
-        inset.plot(range(T + 1), [slanted_triangular_lr(t, T, 1.0) for t in range(T + 1)], color="#d95f0e")
+        inset.plot(range(T + 1), stlr_rates(T), color="#d95f0e")
         inset.set_xticks([])
         inset.set_yticks([])
         inset.set_title("STLR", fontsize=7, pad=1)

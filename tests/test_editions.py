@@ -16,11 +16,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = ROOT / "_build" / "html"
 INSTRUCTORS = ROOT / "_build" / "instructors" / "_build" / "html"
-INSTRUCTOR_PAGES = ["book/instructor_guide", "book/grading_security"]
+INSTRUCTOR_PAGES = ["book/instructor_guide", "book/grading_security", "book/rubrics"]
 INSTRUCTOR_PART = "For instructors"
 # Words only the instructors' pages use: how grading works behind the scenes and how to beat it.
 INSTRUCTOR_ONLY = ["zip_collect", "gradebook", "NOT JUDGED", "threat model", "Instructor guide",
-                   "SecureExecute", "secure_config", "nbgrader autograde", "undefended"]
+                   "SecureExecute", "secure_config", "nbgrader autograde", "undefended", "rubric"]
 
 
 def toc(name: str) -> dict:

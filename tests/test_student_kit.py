@@ -34,17 +34,20 @@ def kit_texts() -> dict[str, str]:
     return {str(p.relative_to(ROOT)): _norm(readable_text(p)) for p in files}
 
 
-# Still in the kit, and why (issue 11 is open on these): the PEFT chapter's experiments use the course's Houlsby
-# adapter (peft has none) and the ULMFiT chapter its schedules; the count of trainable parameters is a one-line
-# idiom the library uses everywhere. Any other solution line found in the kit fails the test.
+# Still in the kit, and why. The PEFT chapter's experiments use the course's Houlsby adapter (peft has none;
+# issue 11 is open on it). Counting trainable parameters, `sum(p.numel() for p in model.parameters() if
+# p.requires_grad)`, is PyTorch's standard idiom (its own tutorials, peft's print_trainable_parameters): the
+# library's count_trainable uses it in every chapter. It is the last line of the graded apply_lora (lora) and
+# mark_only_bias_trainable (adapters), whose substance (which layers to wrap, what to freeze) is not in it, so
+# it is kept, deliberately, and for that reason only. ULMFiT has no entry:
+# the chapter takes STLR from PyTorch and writes discriminative rates and gradual unfreezing inline in its
+# training loops, so its graded functions exist only in the master. Any other solution line found in the kit
+# fails the test.
+TRAINABLE_COUNT = "return sum(p.numel() for p in model.parameters() if p.requires_grad)"
 KNOWN = {
-    "adapters": {"nn.init.zeros_(self.up.weight)", "nn.init.zeros_(self.up.bias)",
-                 "return sum(p.numel() for p in model.parameters() if p.requires_grad)",
+    "adapters": {"nn.init.zeros_(self.up.weight)", "nn.init.zeros_(self.up.bias)", TRAINABLE_COUNT,
                  "for name, p in model.named_parameters():"},
-    "lora": {"return sum(p.numel() for p in model.parameters() if p.requires_grad)"},
-    "ulmfit": {"cut = math.floor(T * cut_frac)", "group.requires_grad_(i >= n - 1 - stage)",
-               "for i, group in enumerate(layer_groups)]", "for i, group in enumerate(layer_groups):",
-               'return [{"params": list(group.parameters()), "lr": lr / factor ** (n - 1 - i)}'},
+    "lora": {TRAINABLE_COUNT},
 }
 
 

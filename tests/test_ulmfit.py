@@ -1,4 +1,5 @@
-"""ULMFiT's schedules against the paper's formulas, and the AWD-LSTM pieces."""
+"""ULMFiT's schedules against the paper's formulas (the STLR PyTorch computes against eq. 3 written out here),
+the tricks as the training loops run them, and the AWD-LSTM pieces."""
 
 import math
 import random
@@ -9,8 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from llmcourse.ulmfit import (AWDLSTM, lstm_params, ConcatPoolClassifier, LanguageModel, LockedDropout, Vocab, WeightDropLSTM,
-                              discriminative_param_groups, error_rate, gradual_unfreeze, lm_batches, pad_batch,
-                              slanted_triangular_lr, stlr_multiplier, tokenize, train_classifier, train_lm)
+                              error_rate, lm_batches, pad_batch, stlr_rates, stlr_scheduler, tokenize,
+                              train_classifier, train_lm, ulmfit_adam)
 
 
 def paper_p(t, T, cut_frac=0.1):
@@ -23,115 +24,125 @@ def paper_stlr(t, T, lr_max, cut_frac=0.1, ratio=32):
     return lr_max * (1 + paper_p(t, T, cut_frac) * (ratio - 1)) / ratio
 
 
-# ---- slanted triangular learning rates ------------------------------------------------------
+# ---- slanted triangular learning rates: PyTorch's OneCycleLR against eq. 3 -------------------
 
-def test_stlr_matches_eq3_on_random_points():
+def test_stlr_from_onecyclelr_is_eq3_when_T_times_cut_frac_is_whole():
     rng = random.Random(0)
-    checked = 0
-    for _ in range(2000):
-        T = rng.randint(10, 10_000)
-        t, lr = rng.randint(0, T), rng.uniform(1e-5, 1.0)
-        cut_frac, ratio = rng.choice([0.1, 0.2, 0.25, 0.3]), rng.choice([32, 10, 100, 1])
-        if math.floor(T * cut_frac) == 0 or paper_p(t, T, cut_frac) < 0:
-            continue  # the overshoot tail is tested below
-        checked += 1
-        assert slanted_triangular_lr(t, T, lr, cut_frac, ratio) == pytest.approx(paper_stlr(t, T, lr, cut_frac, ratio),
-                                                                                rel=1e-12)
-    assert checked > 1500
+    for _ in range(60):
+        cut_frac, ratio = rng.choice([0.1, 0.2, 0.25, 0.5]), rng.choice([32, 10, 100, 1])
+        T = round(rng.randint(1, 300) / cut_frac)                    # T * cut_frac a whole number
+        lr = rng.uniform(1e-5, 1.0)
+        rates = stlr_rates(T, lr, cut_frac, ratio)
+        assert len(rates) == T + 1
+        assert rates == pytest.approx([paper_stlr(t, T, lr, cut_frac, ratio) for t in range(T + 1)], rel=1e-12)
 
 
 @pytest.mark.parametrize("T", [10, 100, 1000, 5000, 12_340])
-def test_stlr_start_peak_end_when_T_times_cut_frac_is_whole(T):
+def test_stlr_start_peak_end(T):
     lr, cut = 0.01, T // 10
-    rates = [slanted_triangular_lr(t, T, lr) for t in range(T + 1)]
+    rates = stlr_rates(T, lr)
     assert rates[0] == pytest.approx(lr / 32)                         # starts at lr_max / ratio
-    assert rates[cut] == pytest.approx(lr) and max(rates) == rates[cut]  # the peak is at t = cut
+    assert rates[cut] == pytest.approx(lr) and max(rates) == pytest.approx(rates[cut])  # the peak is at t = cut
     assert rates[T] == pytest.approx(lr / 32)                         # back to lr_max / ratio at t = T
     assert all(a < b for a, b in zip(rates[:cut], rates[1:cut + 1]))  # short rise
     assert all(a > b for a, b in zip(rates[cut:], rates[cut + 1:]))   # long decay
-    assert all(r == pytest.approx(paper_stlr(t, T, lr)) for t, r in enumerate(rates))
 
 
-def test_stlr_tail_is_floored_where_eq3_would_go_negative():
+def test_the_obvious_onecyclelr_settings_peak_one_step_early():
+    """total_steps = T, pct_start = cut_frac: OneCycleLR's warm-up ends at pct_start * total_steps - 1."""
+    T, p = 1000, nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=0.01)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.01, total_steps=T, pct_start=0.1, div_factor=32,
+                                                final_div_factor=1, anneal_strategy="linear", cycle_momentum=False)
+    rates = [opt.param_groups[0]["lr"]]
+    for _ in range(T - 1):
+        opt.step()
+        sched.step()
+        rates.append(opt.param_groups[0]["lr"])
+    assert rates[99] == pytest.approx(0.01) and rates[100] < 0.01     # eq. 3 peaks at t = cut = 100
+    assert rates[50] != pytest.approx(paper_stlr(50, T, 0.01), rel=1e-6)
+
+
+def test_stlr_tail_ends_at_lr_over_ratio_where_eq3_would_go_negative():
     # T = 109: cut = 10, but cut * (1/cut_frac - 1) = 90 < T - cut = 99, so eq. 3 overshoots
     T, lr = 109, 1.0
+    rates = stlr_rates(T, lr)
     assert paper_stlr(T, T, lr) < 0                                  # the paper's formula, taken literally
-    for t in range(T + 1):
-        expected = paper_stlr(t, T, lr) if paper_p(t, T) >= 0 else lr / 32
-        assert slanted_triangular_lr(t, T, lr) == pytest.approx(expected)
-    assert min(slanted_triangular_lr(t, T, lr) for t in range(T + 1)) == pytest.approx(lr / 32)
+    assert rates[:11] == pytest.approx([paper_stlr(t, T, lr) for t in range(11)])  # the warm-up is eq. 3's
+    assert rates[T] == pytest.approx(lr / 32) and min(rates) == pytest.approx(lr / 32)
+    assert all(a > b for a, b in zip(rates[10:], rates[11:]))         # a straight decay over T - cut steps
 
 
 @pytest.mark.parametrize("T, cut_frac", [(0, 0.1), (5, 0.1), (9, 0.1), (3, 0.25)])
 def test_stlr_without_a_warmup_step_is_a_clear_error(T, cut_frac):
     with pytest.raises(ValueError, match="no warm-up step"):
-        slanted_triangular_lr(0, T, 0.01, cut_frac)
-
-
-def test_stlr_rejects_steps_outside_the_schedule_and_bad_settings():
-    with pytest.raises(ValueError, match="outside"):
-        slanted_triangular_lr(101, 100, 0.01)
-    with pytest.raises(ValueError, match="outside"):
-        slanted_triangular_lr(-1, 100, 0.01)
+        stlr_rates(T, 0.01, cut_frac)
     with pytest.raises(ValueError, match="cut_frac"):
-        slanted_triangular_lr(0, 100, 0.01, cut_frac=1.5)
-    assert slanted_triangular_lr(1, 10, 0.01) == pytest.approx(0.01)  # the smallest schedule: cut = 1
+        stlr_rates(100, 0.01, cut_frac=1.5)
+    assert stlr_rates(10, 0.01)[1] == pytest.approx(0.01)             # the smallest schedule: cut = 1
 
 
-def test_stlr_multiplier_drives_the_shared_training_loop_schedule():
-    f = stlr_multiplier()
-    assert [f(t, 200) for t in (0, 20, 200)] == pytest.approx([1 / 32, 1.0, 1 / 32])
+def test_stlr_scheduler_keeps_each_groups_peak_and_adams_betas():
+    a, b = nn.Parameter(torch.zeros(2)), nn.Parameter(torch.zeros(2))
+    opt = torch.optim.Adam([{"params": [a], "lr": 0.01}, {"params": [b], "lr": 0.001}], betas=(0.7, 0.99))
+    sched, seen = stlr_scheduler(opt, 200), []
+    for _ in range(200):
+        seen.append([g["lr"] for g in opt.param_groups])
+        opt.step()
+        sched.step()
+    assert seen[20] == pytest.approx([0.01, 0.001]) and seen[0] == pytest.approx([0.01 / 32, 0.001 / 32])
+    assert all(g["betas"] == (0.7, 0.99) for g in opt.param_groups)  # cycle_momentum off
 
 
-# ---- discriminative fine-tuning and gradual unfreezing ---------------------------------------
+# ---- discriminative fine-tuning and gradual unfreezing, as the training loops run them ---------
 
-def test_discriminative_rates_divide_by_2_6_from_the_top():
-    groups = [nn.Linear(2, 2) for _ in range(4)]
-    pg = discriminative_param_groups(groups, 0.01)
-    assert pg[-1]["lr"] == 0.01
-    assert [g["lr"] for g in pg] == pytest.approx([0.01 / 2.6 ** k for k in (3, 2, 1, 0)])
-    for lower, upper in zip(pg, pg[1:]):
-        assert upper["lr"] / lower["lr"] == pytest.approx(2.6)
-    assert [g["params"] for g in pg] == [list(m.parameters()) for m in groups]
-    assert discriminative_param_groups(groups, 1.0, factor=10)[0]["lr"] == pytest.approx(1e-3)
+def test_ulmfit_adam_divides_by_2_6_from_the_top():
+    groups = [list(nn.Linear(2, 2).parameters()) for _ in range(4)]
+    opt = ulmfit_adam(groups, 0.01)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.01 / 2.6 ** k for k in (3, 2, 1, 0)])
+    assert [g["params"] for g in opt.param_groups] == groups
+    assert opt.defaults["betas"] == (0.7, 0.99)
+    assert [g["lr"] for g in ulmfit_adam(groups, 0.01, discriminative=False).param_groups] == [0.01] * 4
 
 
-@pytest.mark.parametrize("optimizer", [torch.optim.SGD, torch.optim.Adam])
-def test_discriminative_groups_set_the_step_sizes_of_a_torch_optimizer(optimizer):
+def _trace_classifier(monkeypatch, **kw):
+    """Run train_classifier on a tiny task; per step, the groups that train and the optimiser's rates."""
+    from llmcourse import ulmfit
+    captured, trace = {}, []
+    real_train = ulmfit.train
+
+    def spy(model, data, **kwargs):
+        captured["opt"] = kwargs["optimizer"]
+        return real_train(model, data, **kwargs)
+    monkeypatch.setattr(ulmfit, "train", spy)
     torch.manual_seed(0)
-    groups = nn.ModuleList(nn.Linear(3, 3, bias=False) for _ in range(3))
-    opt = optimizer(discriminative_param_groups(groups, 0.1))
-    before = [g.weight.detach().clone() for g in groups]
-    x = torch.randn(5, 3)
-    for g in groups:
-        x = g(x)
-    x.sum().backward()
-    grads = [g.weight.grad.clone() for g in groups]
-    opt.step()
-    for i, (g, w0, grad) in enumerate(zip(groups, before, grads)):
-        lr = 0.1 / 2.6 ** (2 - i)
-        if optimizer is torch.optim.SGD:
-            assert torch.allclose(g.weight, w0 - lr * grad)
-        else:  # Adam's first step moves every weight by lr (times the sign of its gradient)
-            assert torch.allclose((w0 - g.weight).abs(), torch.full_like(w0, lr), rtol=1e-4)
+    clf = ConcatPoolClassifier(AWDLSTM(20, d_emb=8, d_hidden=8), n_classes=2)
+    groups = clf.layer_groups()
+    clf.register_forward_pre_hook(lambda m, inp: trace.append(
+        ([i for i, g in enumerate(groups) if all(p.requires_grad for p in g.parameters())],
+         [g["lr"] for g in captured["opt"].param_groups])) and None)
+    x, _ = pad_batch([[2, 3, 4], [5, 6]] * 8, 4)
+    train_classifier(clf, x, torch.tensor([0, 1] * 8), steps=20, lr=0.01, batch_size=4, **kw)
+    return trace, groups
 
 
-def test_discriminative_groups_reject_empty_input():
-    with pytest.raises(ValueError, match="layer group"):
-        discriminative_param_groups([], 0.01)
+def test_train_classifier_unfreezes_one_group_per_stage_from_the_top(monkeypatch):
+    trace, groups = _trace_classifier(monkeypatch, unfreeze_every=3)
+    opened = [t[0] for t in trace]
+    assert opened[0] == opened[2] == [3]                              # the head alone
+    assert opened[3] == opened[5] == [2, 3] and opened[6] == [1, 2, 3]
+    assert all(o == [0, 1, 2, 3] for o in opened[9:])                # then everything trains
+    assert all(p.requires_grad for g in groups for p in g.parameters())
+    assert all(o == [0, 1, 2, 3] for o, _ in _trace_classifier(monkeypatch, gradual=False)[0])
 
 
-def test_gradual_unfreeze_opens_from_the_top_whatever_the_state_before():
-    groups = [nn.Linear(2, 2) for _ in range(4)]
-    rng = random.Random(1)
-    for stage in [2, 0, 3, 1, 5, 0]:
-        for g in groups:
-            g.requires_grad_(rng.random() < 0.5)
-        gradual_unfreeze(groups, stage)
-        for i, g in enumerate(groups):
-            assert g.weight.requires_grad == g.bias.requires_grad == (i >= 3 - stage)
-    with pytest.raises(ValueError, match="stage"):
-        gradual_unfreeze(groups, -1)
+def test_train_classifier_rates_are_stlr_times_discriminative_factors(monkeypatch):
+    trace, _ = _trace_classifier(monkeypatch)
+    stlr = stlr_rates(20, 0.01)
+    for t, (_, rates) in enumerate(trace):
+        assert rates == pytest.approx([stlr[t] / 2.6 ** k for k in (3, 2, 1, 0)])
+    constant, _ = _trace_classifier(monkeypatch, stlr=False, discriminative=False)
+    assert all(rates == [0.01] * 4 for _, rates in constant)
 
 
 # ---- the AWD-LSTM ---------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from .catalogue import (Mutant, Submission, _notebook_bytes, alternatives, catal
                         release_submission)
 from .course import AssignmentRun, Course, grade, grade_many
 from .gradebook import GradeResult
-from .notebooks import (HIDDEN_MARKERS, SOLUTION_MARKERS, all_assignments, assignments, grade_ids, item_of,
-                        reference_cells, release_path, solution_ids, source_path, strip_solution_markers)
+from .notebooks import (HIDDEN_MARKERS, SOLUTION_MARKERS, all_assignments, assignments, autograded_items,
+                        grade_ids, item_of, manual_ids, reference_cells, release_path, solution_ids, source_path,
+                        strip_solution_markers)
 from .paths import (ALTERNATIVES, AUTOGRADER, BIN, CONFIG, COURSE_ID, EXERCISES, MUTANTS, ROOT, SOLUTIONS,
                     nbgrader_env)
 
@@ -26,8 +27,8 @@ _env = nbgrader_env  # the name the older callers use
 __all__ = [
     "ALTERNATIVES", "AUTOGRADER", "BIN", "CONFIG", "COURSE_ID", "EXERCISES", "HIDDEN_MARKERS", "MUTANTS", "ROOT",
     "SOLUTIONS", "SOLUTION_MARKERS", "AssignmentRun", "Course", "GradeResult", "Mutant", "Submission",
-    "all_assignments", "alternatives", "assignments", "catalogue_submissions", "grade", "grade_ids", "grade_many",
-    "item_of", "load_mutant", "mutant_submission", "mutants", "nbgrader_env", "notebook_submission",
-    "notebook_with_cells", "reference_cells", "reference_submission", "release_path", "release_submission",
+    "all_assignments", "alternatives", "assignments", "autograded_items", "catalogue_submissions", "grade",
+    "grade_ids", "grade_many", "item_of", "load_mutant", "manual_ids", "mutant_submission", "mutants", "nbgrader_env",
+    "notebook_submission", "notebook_with_cells", "reference_cells", "reference_submission", "release_path", "release_submission",
     "solution_ids", "source_path", "strip_solution_markers",
 ]

@@ -21,6 +21,11 @@ class GradeResult:
     seconds: float | None = None  # wall time nbgrader spent on this student's notebook(s)
     error: str | None = None  # why the submission was not graded
 
+    @property
+    def pending(self) -> float:
+        """Points of answers that wait for a grade by hand (no score yet: nbgrader's "needs manual grade")."""
+        return sum(self.max_cells[g] for g, v in self.cells.items() if v is None)
+
     def item_score(self, item: str, items: list[str]) -> tuple[float, float]:
         """(earned, possible) over the test cells that grade solution item `item`."""
         ids = [g for g in self.max_cells if item_of(g, items) == item]
@@ -68,7 +73,10 @@ def scores(url: str, assignment: str, students: list[str]) -> dict[str, GradeRes
                     res.error = "no submission in the gradebook"
                     continue
                 for grade in snb.grades:
-                    res.cells[grade.name] = None if grade.score is None else float(grade.score)
+                    # nbgrader's Grade.score is 0.0 when neither score is set: an answer waiting for a grade by hand
+                    # is None here, not 0
+                    waiting = grade.manual_score is None and grade.auto_score is None
+                    res.cells[grade.name] = None if waiting else float(grade.score)
                     res.max_cells[grade.name] = float(grade.max_score)
             res.max_score = sum(res.max_cells.values())
             res.score = sum(v or 0.0 for v in res.cells.values())

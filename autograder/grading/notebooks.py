@@ -48,9 +48,23 @@ def solution_ids(nb) -> list[str]:
 
 
 def grade_ids(nb) -> dict[str, float]:
-    """grade_id -> points of every graded (test) cell."""
+    """grade_id -> points of every graded test cell (judged by its check in hidden/<id>.py)."""
     return {_nbgrader(c)["grade_id"]: float(_nbgrader(c).get("points", 0))
-            for c in nb.cells if _nbgrader(c).get("grade")}
+            for c in nb.cells if _nbgrader(c).get("grade") and not _nbgrader(c).get("solution")}
+
+
+def manual_ids(nb) -> dict[str, float]:
+    """grade_id -> points of every answer an instructor grades by hand (nbgrader's manually graded answer: a
+    markdown cell with grade and solution). nbgrader gives 0 to one left as released, and leaves any other
+    answer without a score ("needs manual grade") until the instructor sets one in the formgrader."""
+    return {_nbgrader(c)["grade_id"]: float(_nbgrader(c).get("points", 0))
+            for c in nb.cells if _nbgrader(c).get("grade") and _nbgrader(c).get("solution")}
+
+
+def autograded_items(nb) -> list[str]:
+    """The solution items the grader judges (code cells), in notebook order: solution_ids without the
+    hand-graded answers."""
+    return [i for i in solution_ids(nb) if i not in manual_ids(nb)]
 
 
 def item_of(grade_id: str, items: list[str]) -> str | None:

@@ -72,7 +72,9 @@ def summary(assignment: str, reports: list[StudentReport], regraded: int | None 
             for c in cells:
                 earned = [r.cells.get(c) for r in graded if c in r.cells]
                 full = [x for x in earned if x is not None and x > 0]
-                lines.append(f"    {c:32s} {len(full):4d}/{len(earned):<4d} {100 * len(full) / len(earned):5.1f}%")
+                pending = sum(x is None for x in earned)  # written answers not yet graded by hand
+                lines.append(f"    {c:32s} {len(full):4d}/{len(earned):<4d} {100 * len(full) / len(earned):5.1f}%"
+                             + (f"  ({pending} to grade by hand: nbgrader formgrader)" if pending else ""))
     missing = [r for r in reports if r.status == "not graded"]
     if missing:
         lines.append("  not graded (score 0; each gets a not_graded.html page):")

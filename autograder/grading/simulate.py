@@ -70,7 +70,8 @@ class Entry:
     channel: str  # "lms" (zip_collect), "submitted" (a submitted/ tree), "none"
     files: dict[str, bytes]
     timestamp: str | None
-    expected_cells: dict[str, float] | None  # None: no grade expected (not graded)
+    expected_cells: dict[str, float | None] | None  # None: no grade expected (not graded); a cell's None: an
+    # answer that waits for a grade by hand (nbgrader's "needs manual grade")
     expected_score: float  # what the exported CSV must say (late penalty applied)
     reason: str = ""  # what the grading report must say for a submission that is not graded
     mutant: str | None = None
@@ -87,11 +88,16 @@ class ClassPlan:
 
 
 def _items(assignment: str) -> list[str]:
-    return g.solution_ids(nbformat.read(g.release_path(assignment), as_version=4))
+    """The items the grader judges (the written answers graded by hand are not among them)."""
+    return g.autograded_items(nbformat.read(g.release_path(assignment), as_version=4))
 
 
 def _max_cells(assignment: str) -> dict[str, float]:
     return g.grade_ids(nbformat.read(g.release_path(assignment), as_version=4))
+
+
+def _manual(assignment: str) -> dict[str, float]:
+    return g.manual_ids(nbformat.read(g.release_path(assignment), as_version=4))
 
 
 def pick_mutants(assignment: str) -> dict[str, g.Mutant]:
@@ -118,11 +124,14 @@ def _cells_for(assignment: str, solution: dict[str, str]) -> nbformat.NotebookNo
 def build_entry(student: str, assignment: str, scenario: str, channel: str,
                 mutant_cells: dict[tuple[str, str], dict[str, float]] | None) -> Entry:
     """The files for one scenario and its expected scores, derived from the release and the masters."""
-    items, full = _items(assignment), _max_cells(assignment)
-    ref = g.reference_cells(assignment)
-    zero = {k: 0.0 for k in full}
+    items, full, hand = _items(assignment), _max_cells(assignment), _manual(assignment)
+    ref = g.reference_cells(assignment)  # the written answers too: every notebook built from it has answered them
+    written = dict.fromkeys(hand)  # answered: no score until the instructor grades them
+    full = full | written
+    zero = {k: 0.0 for k in full}  # the release's answer cells, unchanged: nbgrader gives 0
     name = f"{assignment}.ipynb"
-    by_item = lambda keep: {k: (v if g.item_of(k, items) in keep else 0.0) for k, v in full.items()}  # noqa: E731
+    by_item = lambda keep: {k: (v if g.item_of(k, items) in keep or k in written else 0.0)  # noqa: E731
+                            for k, v in full.items()}
     files, expected, score, reason, mutant = {}, dict(full), None, "", None
     timestamp = ON_TIME
     if scenario == "correct":
@@ -130,10 +139,10 @@ def build_entry(student: str, assignment: str, scenario: str, channel: str,
     elif scenario == "blank":
         files[name] = g.release_path(assignment).read_bytes()
         expected = zero
-    elif scenario == "partial":  # the first half of the items done, the rest untouched
+    elif scenario == "partial":  # the first half of the items done, the rest (written answers too) untouched
         done = items[: max(1, len(items) // 2)]
         files[name] = _bytes(_cells_for(assignment, {k: ref[k] for k in done}))
-        expected = by_item(set(done))
+        expected = by_item(set(done)) | dict.fromkeys(hand, 0.0)
     elif scenario.startswith("mutant:"):
         m = pick_mutants(assignment)[scenario.split(":")[1]]
         mutant = m.name
@@ -157,7 +166,7 @@ def build_entry(student: str, assignment: str, scenario: str, channel: str,
     elif scenario == "tests_edited":  # every test cell replaced by `pass`: nbgrader restores them
         nb = _cells_for(assignment, ref)
         for c in nb.cells:
-            if c.metadata.get("nbgrader", {}).get("grade"):
+            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"):
                 c.source = "pass"
         files[name] = _bytes(nb)
     elif scenario in ("jupyter_4_4", "jupyter_4_5"):
@@ -191,7 +200,7 @@ def build_entry(student: str, assignment: str, scenario: str, channel: str,
     else:
         raise ValueError(f"unknown scenario {scenario}")
     if score is None:
-        score = sum(expected.values()) if expected is not None else None
+        score = sum(v or 0.0 for v in expected.values()) if expected is not None else None
     return Entry(student, assignment, scenario, channel, files, timestamp, expected, score, reason, mutant)
 
 

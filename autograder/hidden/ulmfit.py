@@ -1,6 +1,6 @@
 """Hidden tests of the ulmfit assignment (Howard and Ruder, 2018): one check per graded cell of
 solutions/ulmfit/ulmfit.ipynb. Rates are judged against equation 3 computed here (taken literally, or with p
-floored at 0 as the chapter does: both earn the points), parameter groups against the modules they were
+floored at 0: both earn the points), parameter groups against the modules they were
 built from, and one SGD step against the rates the student's own groups declare.
 """
 from __future__ import annotations

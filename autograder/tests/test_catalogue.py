@@ -1,4 +1,7 @@
-"""The real nbgrader grades each assignment: reference full marks, release zero, every mutant loses points."""
+"""The real nbgrader grades each assignment: reference full marks, release zero, every mutant loses points.
+
+The written answers an instructor grades by hand (grading.manual_ids) have no score after autograding: the
+reference's are pending (None), never lost; the untouched release's are 0 (nbgrader sees them unchanged)."""
 import re
 
 import pytest
@@ -21,13 +24,29 @@ def run_of(runs, assignment):
 CASES = [(a, m.name) for a in ASSIGNMENTS for m in grading.mutants(a)]
 
 
+def manual(assignment) -> dict[str, float]:
+    return grading.manual_ids(grading.nbformat.read(grading.source_path(assignment), as_version=4))
+
+
+def auto_lost(res, assignment) -> dict:
+    """The autograded cells where a submission earned less than their points."""
+    return {g: (res.cells[g], res.max_cells[g]) for g in res.max_cells
+            if g not in manual(assignment) and res.cells[g] != res.max_cells[g]}
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_earns_full_marks(catalogue_runs, assignment):
     res = run_of(catalogue_runs, assignment)["reference"]
     assert res.error is None, f"{assignment}: the reference was not graded: {res.error}\n{run_of(catalogue_runs, assignment).log[-3000:]}"
-    lost = {g: (res.cells[g], res.max_cells[g]) for g in res.max_cells if res.cells[g] != res.max_cells[g]}
+    lost = auto_lost(res, assignment)
     assert not lost, f"{assignment}: the reference loses points in {lost} (a test cell failed or wrote to stderr)"
     assert res.max_score > 0 and res.max_score % 10 == 0, f"{assignment}: total {res.max_score} is not a round number"
+    hand = manual(assignment)
+    assert hand and sum(hand.values()) % 5 == 0, f"{assignment}: no written answer graded by hand ({hand})"
+    assert {g: res.cells.get(g) for g in hand} == dict.fromkeys(hand), (
+        f"{assignment}: the reference's written answers should wait for a grade by hand, not be scored: "
+        f"{ {g: res.cells.get(g) for g in hand} }")
+    assert res.pending == sum(hand.values()) and res.score == res.max_score - res.pending
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -42,7 +61,7 @@ def test_untouched_release_earns_zero_without_crashing(catalogue_runs, assignmen
 def test_catalogue_covers_every_item(assignment):
     catalogue = grading.mutants(assignment)
     assert len(catalogue) >= 8, f"{assignment}: {len(catalogue)} mutants, at least 8 are needed"
-    items = set(grading.reference_cells(assignment))
+    items = set(grading.reference_cells(assignment)) - set(manual(assignment))  # written answers: no mutant
     covered = {item for m in catalogue for item in m.cells}
     assert items <= covered, f"{assignment}: no mutant targets {sorted(items - covered)}"
 
@@ -53,7 +72,7 @@ def test_mutant_loses_points_on_its_item(catalogue_runs, assignment, mutant):
     m = grading.load_mutant(grading.MUTANTS / assignment / f"{mutant}.py")
     res = run[m.student]
     assert res.error is None, f"{assignment}/{mutant} was not graded: {res.error}"
-    assert res.score < res.max_score, f"{assignment}/{mutant} earns full marks: {m.doc}"
+    assert res.score < res.max_score - res.pending, f"{assignment}/{mutant} earns full automatic marks: {m.doc}"
     items = list(grading.reference_cells(assignment))
     for item in m.cells:
         earned, possible = res.item_score(item, items)
@@ -71,7 +90,7 @@ def test_correct_alternative_earns_full_marks(catalogue_runs, assignment, altern
     m = grading.load_mutant(grading.ALTERNATIVES / assignment / f"{alternative}.py", "alternative")
     res = run_of(catalogue_runs, assignment)[m.student]
     assert res.error is None, f"{assignment}/{alternative} was not graded: {res.error}"
-    lost = {g: (res.cells[g], res.max_cells[g]) for g in res.max_cells if res.cells[g] != res.max_cells[g]}
+    lost = auto_lost(res, assignment)
     assert not lost, f"{assignment}/{alternative} loses points in {lost}: {m.doc}"
 
 

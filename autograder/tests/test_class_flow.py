@@ -96,7 +96,7 @@ def test_scores_are_exactly_the_expected_ones(flow):
     assert not wrong, "\n".join(wrong)
     for e in plan.entries:
         if e.scenario == "mutant:first":
-            assert sum(e.expected_cells.values()) < sum(g.grade_ids(
+            assert sum(v or 0 for v in e.expected_cells.values()) < sum(g.grade_ids(
                 g.nbformat.read(g.release_path(e.assignment), as_version=4)).values())
 
 
@@ -107,8 +107,9 @@ def test_exported_csv_holds_every_student_and_assignment(flow):
     for e in plan.entries:
         row = by[(e.student, e.assignment)]
         assert float(row["score"]) == pytest.approx(e.expected_score), (e.student, e.assignment, e.scenario, row)
-        if e.scenario == "late":
-            assert float(row["raw_score"]) == float(row["max_score"]) > 0
+        if e.scenario == "late":  # every automatic point; the written answers wait for a grade by hand
+            auto = sum(g.grade_ids(g.nbformat.read(g.release_path(e.assignment), as_version=4)).values())
+            assert float(row["raw_score"]) == auto > 0 and float(row["max_score"]) > auto
             assert float(row["late_submission_penalty"]) == float(row["raw_score"]), row
 
 
@@ -215,6 +216,36 @@ def test_intake_of_a_renamed_notebook_is_the_same_on_every_run(tmp_path):
     assert (folder / "lora.ipynb").read_text() == '{"cells": [], "metadata": {}}'
 
 
+def test_written_answers_graded_by_hand_reach_the_feedback(flow):
+    """An instructor grades a student's written answers (what the formgrader writes: a manual score and a comment
+    per answer cell in the gradebook); `make feedback` then shows the student's own answer, its points and the
+    comment, and `make grades` counts the points."""
+    from nbgrader.api import Gradebook
+    plan, root = flow["plan"], flow["root"]
+    e = next(e for e in plan.entries if e.scenario == "correct")
+    a, hand = e.assignment, g.manual_ids(g.nbformat.read(g.release_path(e.assignment), as_version=4))
+    assert hand, f"{a} has no written answer graded by hand"
+    page = root / "feedback" / e.student / a / f"{a}.html"
+    with Gradebook(g.gradebook.db_url(root), g.COURSE_ID) as gb:
+        for gid, points in hand.items():
+            grade = gb.find_grade(gid, a, a, e.student)
+            assert grade.auto_score is None and grade.needs_manual_grade, (gid, grade.auto_score)
+            grade.manual_score = points - 1
+            gb.find_comment(gid, a, a, e.student).manual_comment = f"Instructor's comment on {gid}."
+        gb.db.commit()
+    workflow.feedback(root, a)
+    text = _text(page)
+    for gid in hand:
+        answer = g.reference_cells(a)[gid]
+        snippet = max(re.findall(r"[A-Za-z ,]{20,}", answer), key=len).strip()
+        assert snippet in text, f"{a}/{gid}: the student's answer is not in the feedback ({snippet!r})"
+        assert f"Instructor's comment on {gid}." in text
+    workflow.export(root, "grades.csv")
+    with open(root / "grades.csv", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["student_id"] == e.student and r["assignment"] == a)
+    assert float(row["score"]) == pytest.approx(e.expected_score + sum(p - 1 for p in hand.values())), row
+
+
 def test_a_changed_due_date_regrades_and_refreshes_feedback(flow):
     """Runs last: the late student's assignment gets a later due date; `make grade` regrades exactly that
     assignment's submissions, the export shows the late work with full marks, and the feedback is redone."""
@@ -235,6 +266,7 @@ def test_a_changed_due_date_regrades_and_refreshes_feedback(flow):
     workflow.export(root, "grades.csv")
     with open(root / "grades.csv", newline="") as f:
         row = next(r for r in csv.DictReader(f) if r["student_id"] == late.student and r["assignment"] == a)
-    assert float(row["score"]) == float(row["max_score"]) > 0 and float(row["late_submission_penalty"]) == 0, row
+    auto = sum(g.grade_ids(g.nbformat.read(g.release_path(a), as_version=4)).values())  # the rest is graded by hand
+    assert float(row["score"]) == auto > 0 and float(row["late_submission_penalty"]) == 0, row
     after = sc.file_hashes(root, before)
     assert after != before, "the feedback still shows the old penalty"

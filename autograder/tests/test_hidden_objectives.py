@@ -37,7 +37,7 @@ def namespace(cells: dict[str, str]) -> dict:
     ns: dict = {"__name__": "__main__"}
     for cell in nb.cells:
         md = cell.metadata.get("nbgrader", {})
-        if md.get("solution"):
+        if md.get("solution") and cell.cell_type == "code":  # not the written answers
             exec(cells[md["grade_id"]], ns)
         elif md.get("grade_id") == "imports":
             exec(cell.source, ns)
@@ -64,7 +64,7 @@ def test_every_graded_cell_has_a_check_and_the_points_add_up():
     assert all(grading.item_of(g, ITEMS) for g in graded), "every graded cell names the function it grades"
     for cell in nb.cells:  # each graded cell shows its points, and nothing else runs there
         md = cell.metadata.get("nbgrader", {})
-        if md.get("grade"):
+        if md.get("grade") and not md.get("solution"):  # the written answers are graded by hand
             assert cell.source.startswith(f"# Graded ({md['points']:g} point"), md["grade_id"]
             assert all(line.startswith("#") for line in cell.source.splitlines()), md["grade_id"]
 

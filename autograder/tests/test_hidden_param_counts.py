@@ -24,7 +24,7 @@ def namespace(cells: dict[str, str]) -> dict:
     ns: dict = {"__name__": "__main__"}
     for cell in nb.cells:
         md = cell.metadata.get("nbgrader", {})
-        if md.get("solution"):
+        if md.get("solution") and cell.cell_type == "code":  # not the written answers
             exec(cells[md["grade_id"]], ns)
         elif md.get("grade_id") == "imports":
             exec(cell.source, ns)

@@ -1,5 +1,5 @@
 """The slanted triangular rate as a piecewise-linear interpolation (numpy's interp between the three corners of
-the triangle), which clamps at lr_max / ratio after the end of the decay: the chapter's floored p. A float."""
+the triangle), which clamps at lr_max / ratio after the end of the decay: eq. 3 with p floored at 0. A float."""
 # %% slanted_triangular_lr
 import numpy as np
 
