@@ -194,6 +194,9 @@ def test_one_notebook_leaves_nothing_the_next_one_sees(tmp_path, fork, monkeypat
     first = Kernel(first_cwd)
     try:
         first_uid = json.loads(first.run(LEAVE_BEHIND % (marker, marker)))["uid"]
+        deadline = time.monotonic() + 10  # the double-forked sleeper starts after its shell
+        while len(_host_processes_with(f"sleep {marker}")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(_host_processes_with(f"sleep {marker}")) == 2
     finally:
         first.close()
