@@ -5,19 +5,21 @@ Starting Python and ipykernel and importing torch were 1.6 to 2.8 of a notebook'
 
 Isolation is still built anew for every notebook by bwrap, from the same command line (launch.py): fresh pid,
 network, IPC, UTS and mount namespaces, the read-only mount tree, the private /tmp and /dev/shm. launch.py runs
-a placeholder in that sandbox and sends this server its pid. For each request the server forks a helper, which:
+a placeholder in that sandbox and sends this server a pidfd of it (SCM_RIGHTS: a process, never a pid number
+that another process could inherit). For each request the server forks a helper, which:
 
-1. enters the placeholder's namespaces with setns(2), as nsenter(1) does (`enter`);
+1. enters the placeholder's namespaces with setns(2) on that pidfd, all at once (`enter`);
 2. forks the kernel (a process forked after setns into a pid namespace is in it: `man 2 setns`);
 3. the kernel sets the rlimits, drops to the sandbox's uid with no capabilities and no_new_privs (what setpriv
    does on the cold path: `drop_privileges`), checks that in /proc/self/status, closes every inherited file
-   descriptor and runs ipykernel; the helper reports its exit status to launch.py.
+   descriptor and runs ipykernel; the helper reports its exit status to launch.py, and kills the kernel as
+   soon as launch.py's connection closes (jupyter_client stopped the kernel, or nbgrader died).
 
 The server never reads a request (the helper does), so its memory, which every kernel inherits, holds imported
 modules and nothing about any student. It starts with exactly the sandbox's environment (launch.sandbox_env),
 listens on a socket in a root-only folder outside every sandbox, and exits when its parent (nbgrader) does.
 
-    python forkserver.py SOCKET      (SecureExecute starts it; see `start`)
+    python forkserver.py SOCKET UID_BASE      (SecureExecute starts it; see `start`)
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import atexit
 import ctypes
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -43,7 +46,8 @@ ENV = launch.FORK_SERVER  # the server's socket, for launch.py; unset: the cold 
 # imported once, in the server: Python, ipykernel, IPython, torch (and dynamo, which torch's optimisers import)
 WARM_MODULES = ("numpy", "torch", "torch._dynamo", "torch.nn.functional", "ipykernel.kernelapp", "ipykernel.ipkernel",
                 "ipykernel.zmqshell")
-NAMESPACES = ("cgroup", "ipc", "uts", "net", "pid", "mnt")  # nsenter(1)'s order: the mount namespace last
+# CLONE_NEWCGROUP | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS: setns(pidfd, these)
+NAMESPACES = 0x02000000 | 0x08000000 | 0x04000000 | 0x40000000 | 0x20000000 | 0x00020000
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
 REQUEST_BYTES = 64 << 10
 
@@ -56,12 +60,11 @@ def _check(result: int, what: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- the request
-def parse_request(text: bytes) -> dict:
-    """launch.py's request, checked: the placeholder's pid, the kernel's uid, cwd, arguments and rlimits."""
+def parse_request(text: bytes, uid_base: int = launch.UID_BASE) -> dict:
+    """launch.py's request, checked: the kernel's uid, cwd, arguments and rlimits."""
     request = json.loads(text)
-    ok = (isinstance(request, dict) and set(request) == {"placeholder", "uid", "cwd", "argv", "limits"}
-          and type(request["placeholder"]) is int and request["placeholder"] > 1
-          and type(request["uid"]) is int and launch.UID_BASE <= request["uid"] < launch.UID_BASE + (1 << 22)
+    ok = (isinstance(request, dict) and set(request) == {"uid", "cwd", "argv", "limits"}
+          and type(request["uid"]) is int and uid_base < request["uid"] < uid_base + launch.UID_SPAN
           and isinstance(request["cwd"], str) and os.path.isabs(request["cwd"])
           and isinstance(request["argv"], list) and all(isinstance(a, str) for a in request["argv"])
           and request["argv"][:1] == ["-f"]
@@ -88,15 +91,19 @@ def join_cgroups(pid: int) -> None:
                 continue
 
 
-def enter(pid: int) -> None:
-    """setns(2) into every namespace of `pid` (bwrap's sandbox); the pid namespace binds the next child."""
-    fds = [os.open(f"/proc/{pid}/ns/{ns}", os.O_RDONLY | os.O_CLOEXEC) for ns in NAMESPACES]
-    try:
-        for fd, ns in zip(fds, NAMESPACES):
-            _check(libc.setns(fd, 0), f"setns({ns})")
-    finally:
-        for fd in fds:
-            os.close(fd)
+def pid_of(pidfd: int) -> int:
+    """The pid (in this namespace) of the process a pidfd refers to, from /proc/self/fdinfo; refuses anything else."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/self/fdinfo/{pidfd}").read_text().splitlines()
+                  if ":" in line)
+    if "Pid" not in fields or int(fields["Pid"]) <= 1:
+        raise ValueError("the fork request's descriptor is not a pidfd of a running process")
+    return int(fields["Pid"])
+
+
+def enter(pidfd: int) -> None:
+    """setns(2) into the cgroup, IPC, UTS, network, pid and mount namespaces of the pidfd's process (bwrap's
+    sandbox), atomically (Linux 5.8); the pid namespace binds the next child."""
+    _check(libc.setns(pidfd, NAMESPACES), "setns into the sandbox")
 
 
 def drop_privileges(uid: int) -> None:
@@ -133,12 +140,15 @@ def run_kernel(request: dict) -> None:
     """In the sandbox: rlimits, privileges dropped, nothing inherited but /dev/null and stderr; then ipykernel."""
     os.chdir(request["cwd"])
     launch.set_limits(request["limits"])
+    launch.new_session_keyring()  # as on the cold path: not the server's keyring, which every kernel would share
     drop_privileges(request["uid"])
     _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
     os.setsid()
+    # as on the cold path: neither of the grader's output streams (the server's are nbgrader's). Raw writes would
+    # reach nbgrader's log unbounded, where a forged line could un-grade another student.
     devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 0)
-    os.dup2(devnull, 1)  # as on the cold path: the kernel's raw stdout stays out of the grader's log
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
     close_inherited()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; SIGINT keeps Python's handler (interrupts)
     sys.argv = ["ipykernel_launcher", *request["argv"]]
@@ -151,19 +161,48 @@ def run_kernel(request: dict) -> None:
     IPKernelApp.launch_instance(argv=request["argv"])
 
 
-def helper(conn: socket.socket) -> int:
-    """Read one request, enter its sandbox, fork the kernel into it, report "started" and "exit <code>"."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    conn.settimeout(30)
-    data = b""
-    while not data.endswith(b"\n") and len(data) < REQUEST_BYTES:
+def receive(conn: socket.socket) -> tuple[bytes, int]:
+    """One request line and exactly one descriptor with it (the placeholder's pidfd)."""
+    data, fds, _, _ = socket.recv_fds(conn, REQUEST_BYTES, 4)
+    if len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError(f"a fork request carries one pidfd, this one {len(fds)} descriptors")
+    while data and not data.endswith(b"\n") and len(data) < REQUEST_BYTES:
         chunk = conn.recv(REQUEST_BYTES)
         if not chunk:
             break
         data += chunk
-    request = parse_request(data)
-    join_cgroups(request["placeholder"])
-    enter(request["placeholder"])
+    return data, fds[0]
+
+
+def wait_kernel(conn: socket.socket, kernel: int) -> int:
+    """The kernel's wait status; it is killed first if launch.py's connection closes (or sends anything)."""
+    kernel_fd = os.pidfd_open(kernel)
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN | select.POLLHUP)
+    poller.register(kernel_fd, select.POLLIN)
+    while True:
+        ready = {fd for fd, _ in poller.poll()}
+        if kernel_fd in ready:
+            break
+        if conn.fileno() in ready:
+            os.kill(kernel, signal.SIGKILL)
+            poller.unregister(conn.fileno())
+    os.close(kernel_fd)
+    return os.waitpid(kernel, 0)[1]
+
+
+def helper(conn: socket.socket, uid_base: int = launch.UID_BASE) -> int:
+    """Read one request, enter its sandbox, fork the kernel into it, report "started" and "exit <code>"."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    conn.settimeout(30)
+    data, pidfd = receive(conn)
+    request = parse_request(data, uid_base)
+    join_cgroups(pid_of(pidfd))
+    enter(pidfd)  # fails (ESRCH) if the placeholder exited meanwhile, whatever its pid became
+    os.close(pidfd)
+    conn.settimeout(None)
     kernel = os.fork()
     if kernel == 0:
         code = 1
@@ -178,7 +217,7 @@ def helper(conn: socket.socket) -> int:
         finally:
             os._exit(code)
     conn.sendall(b"started\n")
-    _, status = os.waitpid(kernel, 0)
+    status = wait_kernel(conn, kernel)
     try:
         conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
     except OSError:
@@ -187,7 +226,7 @@ def helper(conn: socket.socket) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- the server
-def serve(path: str) -> None:
+def serve(path: str, uid_base: int) -> None:
     """Import WARM_MODULES, then fork a helper per connection until the parent (nbgrader) is gone."""
     import importlib
     sys.modules["debugpy"] = None  # hidden in the sandbox too (launch.HIDDEN_PACKAGES): never in the image
@@ -215,7 +254,7 @@ def serve(path: str) -> None:
             code = 1
             try:
                 server.close()
-                code = helper(conn)
+                code = helper(conn, uid_base)
             except BaseException as error:  # noqa: BLE001
                 print(f"llm-grader fork server: {error!r}", file=sys.stderr)
             finally:
@@ -234,7 +273,7 @@ def start(timeout: float = 180) -> str | None:
         return _server["path"]
     folder = tempfile.mkdtemp(prefix="llm-grader-forkserver-")  # 0700, root's: no sandbox mounts it
     path = os.path.join(folder, "server")
-    proc = subprocess.Popen([sys.executable, __file__, path], env=launch.sandbox_env(), cwd="/",
+    proc = subprocess.Popen([sys.executable, __file__, path, str(launch.UID_BASE)], env=launch.sandbox_env(), cwd="/",
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     atexit.register(_stop, proc, folder)
     deadline = time.monotonic() + timeout
@@ -255,4 +294,4 @@ def _stop(proc: subprocess.Popen, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -12,11 +12,14 @@ environment variables (LLM_GRADER_CPU_SECONDS, ...; see LIMITS). Needs the Debia
 from __future__ import annotations
 
 import ctypes
+import errno
 import importlib.util
 import json
 import os
+import platform
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -33,7 +36,11 @@ LIMITS = {
 }
 TMP_BYTES = int(os.environ.get("LLM_GRADER_TMP_BYTES", 256 << 20))  # size of the kernel's /tmp and /dev/shm
 TMP_FILES = int(os.environ.get("LLM_GRADER_TMP_FILES", 4096))  # files and folders in each of them
-UID_BASE = 200_000  # the kernel runs as uid UID_BASE + this launcher's pid: no other process shares it
+# The kernel runs as uid UID_BASE + this launcher's pid: no other kernel shares it (pids are at most 2**22), and
+# kernel_uid refuses one that belongs to an account. Where a directory service hands out uids from 200000 (SSSD,
+# FreeIPA), choose a free range with LLM_GRADER_UID_BASE.
+UID_BASE = int(os.environ.get("LLM_GRADER_UID_BASE", 200_000))
+UID_SPAN = 1 << 22  # /proc/sys/kernel/pid_max's largest value
 CONNECTION_COPY = "sandbox-connection.json"
 # environment variables passed into the sandbox (everything else is dropped: no tokens, no JPY_PARENT_PID)
 PASS_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "NBGRADER_EXECUTION")
@@ -199,20 +206,73 @@ def set_limits(values: dict[str, int] | None = None) -> dict[str, int]:
     return values
 
 
+KEYCTL = {"x86_64": 250, "aarch64": 219}  # keyctl(2)'s syscall number (glibc has no wrapper)
+KEYCTL_GET_KEYRING_ID, KEYCTL_JOIN_SESSION_KEYRING, KEY_SPEC_SESSION_KEYRING = 0, 1, -3
+
+
+def keyctl(*args: int | None) -> int:
+    """keyctl(2) through libc's syscall(); -errno on failure."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    number = KEYCTL.get(platform.machine())
+    if number is None:
+        return -errno.ENOSYS
+    done = libc.syscall(ctypes.c_long(number), *(ctypes.c_long(0 if a is None else a) for a in args))
+    return done if done >= 0 else -ctypes.get_errno()
+
+
+def new_session_keyring() -> None:
+    """Give the kernel an empty session keyring of its own: it would otherwise share the grader's (ssh, sudo and
+    containers give one), a channel to every other notebook and a view of the grader's keys. Where keyctl is
+    refused to this process (a container's seccomp profile), it is refused to the kernel too."""
+    done = keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    if done < 0 and -done not in (errno.ENOSYS, errno.EPERM, errno.EACCES):
+        raise SandboxError(f"cannot give the kernel a session keyring of its own: {os.strerror(-done)}")
+
+
+def kernel_uid(pid: int, base: int = UID_BASE) -> int:
+    """The kernel's uid, base + pid, refused when it could be anybody else's: an account or group of this system
+    (through NSS, so a directory service's too), or outside the range the fork server accepts."""
+    import grp
+    import pwd
+    if not 65_536 <= base <= 2**31 - UID_SPAN:
+        raise SandboxError(f"LLM_GRADER_UID_BASE={base} is not a range of sandbox uids: choose a base between "
+                           f"65536 and {2**31 - UID_SPAN} that no account uses")
+    uid = base + pid
+    for kind, lookup in (("user", pwd.getpwuid), ("group", grp.getgrgid)):
+        try:
+            name = lookup(uid)[0]
+        except KeyError:
+            continue
+        raise SandboxError(f"uid {uid} (LLM_GRADER_UID_BASE {base} + pid {pid}) is the {kind} {name!r} of this "
+                           f"system: set LLM_GRADER_UID_BASE to the start of {UID_SPAN} ids that no account uses")
+    return uid
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL this process when `parent` (nbgrader's jupyter_client) exits, as bwrap --die-with-parent does."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+        raise SandboxError(f"prctl(PR_SET_PDEATHSIG) failed: {os.strerror(ctypes.get_errno())}")
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        raise SandboxError("the grader exited while the kernel was starting")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] != "-f":
         print("usage: launch.py -f CONNECTION_FILE [kernel arguments...]", file=sys.stderr)
         return 2
     connection_file = Path(argv[1]).resolve()
     extra = argv[2:]
+    parent = os.getppid()
     try:
+        die_with_parent(parent)  # nbgrader gone: so is this launcher (the fork path's kernel with it)
         _read_connection(connection_file)
         folder = connection_file.parent
         _check_private(folder, connection_file)
         if os.geteuid() != 0:
             raise SandboxError("launch.py must start as root to give the kernel a uid of its own "
                                "(the grader runs as root in this project's container)")
-        uid = UID_BASE + os.getpid()
+        uid = kernel_uid(os.getpid())
         copy = folder / CONNECTION_COPY
         shutil.copyfile(connection_file, copy)
         os.chown(copy, uid, uid)
@@ -221,14 +281,20 @@ def main(argv: list[str]) -> int:
         os.chown(folder, uid, uid)
         os.chmod(folder, 0o700)
         cmd = bwrap_command(connection_file, Path.cwd().resolve(), uid, extra)
+        new_session_keyring()
     except (SandboxError, OSError, ValueError) as error:
         print(f"llm-grader sandbox: {error}", file=sys.stderr)
         return 1
     set_limits()
+    # The kernel gets neither of the grader's output streams: its stdout (banners, student code's raw fd 1) and
+    # its stderr would otherwise reach nbgrader's log unbounded, where a forged "error processing assignment ...
+    # for student 'x'" line could cost another student their grade. Outputs reach the grader through the kernel's
+    # messages only, capped there. (bwrap's own errors are lost with it: the checks above run first.)
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # the kernel's own stdout (banners; student code's raw fd 1) stays out of the grader's log
-    if os.environ.get(FORK_SERVER):
+    if os.environ.get(FORK_SERVER):  # the kernel is the fork server's child: launch.py's stderr is never its
         return run_forked(os.environ[FORK_SERVER], connection_file, Path.cwd().resolve(), uid, extra)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     os.execv(cmd[0], cmd)
     return 1  # not reached
 
@@ -252,42 +318,64 @@ def _json_complete(data: bytes) -> bool:
         return False
 
 
+def _parent_of(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("PPid:"):
+            return int(line.split()[1])
+    raise SandboxError(f"no parent in /proc/{pid}/status")
+
+
 def placeholder_sandbox(connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> tuple[subprocess.Popen, int]:
-    """bwrap exactly as for the cold path, running a placeholder; returns it once every mount is in place, and
-    the pid of the sandbox's first process (whose namespaces the fork server enters)."""
+    """bwrap exactly as for the cold path, running a placeholder; returns it once every mount is in place, and a
+    pidfd of the sandbox's first process (whose namespaces the fork server enters): a pidfd, not a pid number,
+    so the server can never be sent into another process that inherited the number."""
     ready_r, ready_w = os.pipe()
     info_r, info_w = os.pipe()
     if ready_w > 9:
         raise SandboxError("no single-digit file descriptor left for the placeholder's readiness pipe")
-    # the placeholder says "ready" once it runs (bwrap has built the sandbox), closes the pipe and waits
+    # the placeholder says "ready" once it runs (bwrap has built the sandbox), closes the pipe and waits. It runs
+    # as the kernel's uid, so the kernel could open its descriptors: they are /dev/null, never the grader's.
     program = ["/bin/sh", "-c", f"echo ready >&{ready_w}; exec sleep infinity {ready_w}>&-"]
     cmd = bwrap_command(connection_file, cwd, uid, extra, program=program)
-    proc = subprocess.Popen([cmd[0], "--info-fd", str(info_w), *cmd[1:]], pass_fds=(ready_w, info_w))
+    proc = subprocess.Popen([cmd[0], "--info-fd", str(info_w), *cmd[1:]], pass_fds=(ready_w, info_w),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(ready_w)
     os.close(info_w)
     try:
         info = json.loads(_read_until(info_r, _json_complete, "it said its child's pid"))
         _read_until(ready_r, lambda d: d.endswith(b"\n"), "the placeholder ran")
+        child = int(info["child-pid"])
+        pidfd = os.pidfd_open(child)
+        # bwrap (our child, not yet reaped) has one child, the sandbox's first process: if the pidfd's process
+        # is that child now, it was when the pidfd was opened, and the pidfd refers to it for good
+        if proc.poll() is not None or _parent_of(child) != proc.pid:
+            os.close(pidfd)
+            raise SandboxError("the sandbox's first process exited before the kernel could start in it")
     except BaseException:
         proc.kill()
+        proc.wait()
         raise
     finally:
         os.close(info_r)
         os.close(ready_r)
-    return proc, int(info["child-pid"])
+    return proc, pidfd
 
 
 def run_forked(server: str, connection_file: Path, cwd: Path, uid: int, extra: list[str]) -> int:
-    """The kernel forked by the fork server (forkserver.py) into a sandbox bwrap built as for the cold path;
-    this launcher stays its parent for jupyter_client (killing it kills bwrap, hence the sandbox and the kernel)."""
-    proc = None
+    """The kernel forked by the fork server (forkserver.py) into a sandbox bwrap built as for the cold path.
+    This launcher stays its parent for jupyter_client: when jupyter_client kills it, or nbgrader exits (the
+    parent-death signal), bwrap dies with it, hence the sandbox's pid namespace and the kernel in it; the server's
+    helper also kills the kernel once this launcher's connection closes."""
+    proc, pidfd = None, -1
     try:
-        proc, child = placeholder_sandbox(connection_file, cwd, uid, extra)
-        request = {"placeholder": child, "uid": uid, "cwd": str(cwd), "limits": limits(),
+        proc, pidfd = placeholder_sandbox(connection_file, cwd, uid, extra)
+        request = {"uid": uid, "cwd": str(cwd), "limits": limits(),
                    "argv": ["-f", str(connection_file.parent / CONNECTION_COPY), *KERNEL_ARGS, *extra]}
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.connect(server)
-            conn.sendall(json.dumps(request).encode() + b"\n")
+            socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [pidfd])
+            os.close(pidfd)
+            pidfd = -1
             answer = conn.makefile("r").read()  # "started\n" then "exit <code>\n" when the kernel exits
         code = answer.split()[-1] if answer.startswith("started\n") else ""
         return int(code) if code.lstrip("-").isdigit() else 1
@@ -295,6 +383,8 @@ def run_forked(server: str, connection_file: Path, cwd: Path, uid: int, extra: l
         print(f"llm-grader sandbox: {error}", file=sys.stderr)
         return 1
     finally:
+        if pidfd >= 0:
+            os.close(pidfd)
         if proc is not None:
             proc.kill()  # the placeholder's sandbox: its pid namespace, whatever the student left in it
             proc.wait()

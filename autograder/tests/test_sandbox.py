@@ -2,6 +2,10 @@
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -67,19 +71,56 @@ def test_a_sandboxed_kernel_has_no_debugger_and_keeps_in_out(tmp_path):
 # ------------------------------------------------------------------------------------------------ the fork server
 from sandbox import forkserver  # noqa: E402
 
-GOOD = {"placeholder": 4242, "uid": launch.UID_BASE + 7, "cwd": "/tmp/x", "argv": ["-f", "/tmp/k.json"],
-        "limits": launch.limits()}
+GOOD = {"uid": launch.UID_BASE + 7, "cwd": "/tmp/x", "argv": ["-f", "/tmp/k.json"], "limits": launch.limits()}
 
 
 @pytest.mark.parametrize("change", [
-    {"uid": 0}, {"uid": 1000}, {"uid": "200007"}, {"placeholder": 1}, {"placeholder": True}, {"cwd": "relative"},
-    {"argv": ["--existing"]}, {"argv": "-f x"}, {"limits": {}}, {"limits": {**launch.limits(), "cpu seconds": -1}},
-    {"extra": 1},
+    {"uid": 0}, {"uid": 1000}, {"uid": "200007"}, {"uid": launch.UID_BASE}, {"uid": launch.UID_BASE + (1 << 22)},
+    {"placeholder": 4242}, {"cwd": "relative"}, {"argv": ["--existing"]}, {"argv": "-f x"}, {"limits": {}},
+    {"limits": {**launch.limits(), "cpu seconds": -1}}, {"extra": 1},
 ])
 def test_the_fork_server_refuses_a_malformed_request(change):
     assert forkserver.parse_request(json.dumps(GOOD).encode()) == GOOD
     with pytest.raises(ValueError):
         forkserver.parse_request(json.dumps(GOOD | change).encode())
+
+
+def test_the_fork_server_takes_one_pidfd_and_nothing_else():
+    """A request's descriptor must be a pidfd of a live process; a file, or two descriptors, are refused."""
+    with open(os.devnull) as f:
+        a, b = socket.socketpair()
+        with a, b:
+            socket.send_fds(a, [json.dumps(GOOD).encode() + b"\n"], [f.fileno()])
+            data, fd = forkserver.receive(b)
+            assert forkserver.parse_request(data) == GOOD
+            with pytest.raises(ValueError, match="not a pidfd"):
+                forkserver.pid_of(fd)
+            os.close(fd)
+            socket.send_fds(a, [b"{}\n"], [f.fileno(), f.fileno()])
+            with pytest.raises(ValueError, match="2 descriptors"):
+                forkserver.receive(b)
+    pidfd = os.pidfd_open(os.getpid())
+    try:
+        assert forkserver.pid_of(pidfd) == os.getpid()
+    finally:
+        os.close(pidfd)
+
+
+def test_a_sandbox_uid_is_never_an_account(monkeypatch):
+    """base + pid is refused when it names a user or group of the system (a directory service's through NSS), and
+    a base that could overflow the uid range or reach system accounts is refused, each saying what to set."""
+    import grp
+    import pwd
+    assert launch.kernel_uid(7, 300_000) == 300_007
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: ("ldap-alice",) if uid == 300_007 else (_ for _ in ()).throw(KeyError(uid)))
+    with pytest.raises(launch.SandboxError, match="user 'ldap-alice'.*LLM_GRADER_UID_BASE"):
+        launch.kernel_uid(7, 300_000)
+    monkeypatch.setattr(grp, "getgrgid", lambda gid: ("staff",) if gid == 300_008 else (_ for _ in ()).throw(KeyError(gid)))
+    with pytest.raises(launch.SandboxError, match="group 'staff'"):
+        launch.kernel_uid(8, 300_000)
+    for base in (1000, 2**31):
+        with pytest.raises(launch.SandboxError, match="LLM_GRADER_UID_BASE"):
+            launch.kernel_uid(7, base)
 
 
 def test_a_forked_kernel_keeps_no_privilege():
@@ -220,3 +261,41 @@ def test_one_notebook_leaves_nothing_the_next_one_sees(tmp_path, fork, monkeypat
     assert set(seen["env"]) <= set(launch.sandbox_env()) | {"CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "PAGER",
                                                             "GIT_PAGER", "MPLBACKEND", "TERM", "PWD",
                                                             "TORCHINDUCTOR_CACHE_DIR"}, seen["env"]
+
+
+ORPHAN = r'''
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[1] + "/tests")
+from sandbox import forkserver
+os.environ[forkserver.ENV] = forkserver.start()
+from test_sandbox import Kernel
+kernel = Kernel(Path(sys.argv[2]))
+kernel.run("import subprocess\nsubprocess.Popen(['sleep', '%s'], start_new_session=True)")
+print(forkserver._server["path"], kernel.km.connection_file, flush=True)
+time.sleep(600)
+'''
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_dies_with_its_grader(tmp_path):
+    """nbgrader killed mid-notebook (SIGKILL: no clean-up of its own): the launcher, the sandbox, the kernel and
+    what it started, and the fork server are all gone within seconds; nothing runs on as root or as the student."""
+    if os.geteuid() != 0 or shutil.which("bwrap") is None:
+        pytest.skip("the sandbox needs root and bubblewrap")
+    marker = f"{os.getpid() % 1000 + 2000}.{len(str(tmp_path))}23"
+    grader = subprocess.Popen([sys.executable, "-c", ORPHAN % marker, str(AUTOGRADER), str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True, cwd=AUTOGRADER)
+    try:
+        socket_path, connection_file = grader.stdout.readline().split()
+        assert _host_processes_with(f"sleep {marker}"), "the kernel's process did not start"
+        assert _host_processes_with(connection_file), "no launcher runs for the kernel"
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    deadline = time.monotonic() + 15
+    left = lambda: [m for m in (f"sleep {marker}", connection_file, socket_path) if _host_processes_with(m)]  # noqa
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left(), f"outlived the grader: {left()}"
