@@ -7,6 +7,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .adapters import add_adapters
+
 
 def shared_A(n: int) -> nn.Parameter:
     """The n matrices A_i (n×n) that all Compacter layers share."""
@@ -58,17 +60,24 @@ def phm_params(d_in: int, d_out: int, n: int, r: int | None = None) -> int:
     return own + d_out
 
 
-class CompacterAdapter(nn.Module):
-    """h + up(f(down(h))) with PHM down/up projections; identity at initialisation (up's W = 0)."""
+class PHMBottleneck(nn.Module):
+    """Compacter's adapter branch, up(f(down(y))) with PHM projections; it adds 0 at the start (up's W = 0)."""
 
     def __init__(self, d_model: int, m: int, n: int, A: nn.Parameter, r: int | None = 1):
         super().__init__()
         self.down = PHMLinear(d_model, m, n, A, r)
-        self.act = nn.GELU()
         self.up = PHMLinear(m, d_model, n, A, r, zero_init=True)
 
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return h + self.up(self.act(self.down(h)))
+    def forward(self, y: torch.Tensor) -> torch.Tensor:
+        return self.up(nn.functional.gelu(self.down(y)))
+
+
+def add_compacter(bert: nn.Module, m: int, n: int, r: int | None = 1,
+                  placement: str = "houlsby") -> list[nn.Parameter]:
+    """Freeze a BertModel and add Compacter adapters at the adapter sites, all sharing one set of
+    A_i; return the parameters added, the shared A_i once (the injector contract of finetune)."""
+    A = shared_A(n)
+    return add_adapters(bert, lambda d: PHMBottleneck(d, m, n, A, r), placement)
 
 
 def compacter_params(d_model: int, m: int, n: int, r: int | None, n_adapters: int) -> int:

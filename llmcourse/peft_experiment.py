@@ -13,7 +13,7 @@ from torch import nn
 
 from . import finetune as ft
 from .adapters import add_adapters
-from .compacter import CompacterAdapter, shared_A
+from .compacter import add_compacter
 from .data import load_bbc_news
 from .metrics import macro_f1
 from .prefix import add_prefix
@@ -30,46 +30,44 @@ def warmup_linear(step: int, total: int) -> float:
     return (step + 1) / warm if step < warm else max(0.0, (total - step) / (total - warm))
 
 
-def peft_lora(model: nn.Module, targets: list[str]) -> nn.Module:
-    """LoRA (r=8, alpha=16) through the peft library on the named linear layers; the head trains too."""
-    from peft import LoraConfig, get_peft_model
-    config = LoraConfig(r=R, lora_alpha=ALPHA, lora_dropout=0.0, target_modules=targets,
-                        modules_to_save=["head"])
-    return get_peft_model(model, config)
+def peft_lora(bert: nn.Module, targets: list[str], r: int = R,
+              alpha: int = ALPHA) -> list[nn.Parameter]:
+    """LoRA (Hu et al., 2022) through the peft library, injected in place into the named linear
+    layers of the base (``inject_adapter_in_model``); returns the A and B matrices it added."""
+    from peft import LoraConfig, inject_adapter_in_model
+    ft.freeze_base(bert)
+    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=0.0, target_modules=targets)
+    inject_adapter_in_model(config, bert)
+    return [p for name, p in bert.named_parameters() if "lora_" in name]
 
 
-def _compacter(m: nn.Module) -> nn.Module:
-    ft.head_only(m)
-    m.A = shared_A(N_PHM)      # the A_i shared by all 12 adapters, registered once on the model
-    add_adapters(m.encoder, lambda d: CompacterAdapter(d, M, N_PHM, m.A, r=1))
-    return m
+def merge_lora(model: nn.Module) -> nn.Module:
+    """Fold every LoRA update (α/r)·BA into its frozen weight and put the plain layer back in
+    place of peft's wrapper (what ``PeftModel.merge_and_unload`` does); returns ``model``."""
+    from peft.tuners.lora import LoraLayer
+    for name, module in list(model.named_modules()):
+        if isinstance(module, LoraLayer):
+            module.merge()
+            parent, _, child = name.rpartition(".")
+            setattr(model.get_submodule(parent), child, module.get_base_layer())
+    return model
 
 
-def _adapters(m: nn.Module) -> nn.Module:
-    ft.head_only(m)
-    add_adapters(m.encoder, M)
-    return m
-
-
-def _prefix(m: nn.Module) -> nn.Module:
-    ft.head_only(m)
-    add_prefix(m.encoder, L_PREFIX, hidden=512)
-    return m
-
-
-# name: (set-up returning the model to train, first learning-rate grid); the sweep widens a grid
-# whose best rate lies on its edge
-METHODS: dict[str, tuple[Callable[[nn.Module], nn.Module], tuple[float, ...]]] = {
+# name: (injector on the encoder, first learning-rate grid); every injector follows the contract
+# of llmcourse.finetune, and the new head trains beside what it returns. The sweep widens a grid
+# whose best rate lies on its edge.
+Injector = Callable[[nn.Module], list[nn.Parameter]]
+METHODS: dict[str, tuple[Injector, tuple[float, ...]]] = {
     "full fine-tuning": (ft.full, (3e-5, 1e-4, 3e-4)),
-    "head only": (ft.head_only, (3e-3, 1e-2, 3e-2)),
-    f"top {K_TOP} layers": (lambda m: ft.top_k_layers(m, K_TOP), (1e-4, 3e-4, 1e-3)),
+    "head only": (ft.frozen, (3e-3, 1e-2, 3e-2)),
+    f"top {K_TOP} layers": (lambda bert: ft.top_k_layers(bert, K_TOP), (1e-4, 3e-4, 1e-3)),
     "BitFit": (ft.bitfit, (1e-3, 3e-3, 1e-2)),
-    "Houlsby adapters": (_adapters, (1e-3, 3e-3, 1e-2)),
-    "Compacter": (_compacter, (3e-3, 1e-2, 3e-2)),
-    "LoRA (W_q, W_v)": (lambda m: peft_lora(m, ["query", "value"]), (1e-3, 3e-3, 1e-2)),
-    "LoRA (every linear layer)": (lambda m: peft_lora(m, ["query", "key", "value", "dense"]),
-                                  (1e-3, 3e-3, 1e-2)),
-    "prefix tuning": (_prefix, (3e-3, 1e-2, 3e-2)),
+    "Houlsby adapters": (lambda bert: add_adapters(bert, M), (1e-3, 3e-3, 1e-2)),
+    "Compacter": (lambda bert: add_compacter(bert, M, N_PHM, r=1), (3e-3, 1e-2, 3e-2)),
+    "LoRA (W_q, W_v)": (lambda bert: peft_lora(bert, ["query", "value"]), (1e-3, 3e-3, 1e-2)),
+    "LoRA (every linear layer)": (
+        lambda bert: peft_lora(bert, ["query", "key", "value", "dense"]), (1e-3, 3e-3, 1e-2)),
+    "prefix tuning": (lambda bert: add_prefix(bert, L_PREFIX, hidden=512), (3e-3, 1e-2, 3e-2)),
 }
 
 
@@ -94,13 +92,14 @@ def load_headlines() -> Headlines:
     return Headlines(data, list(splits.label_names), base.eval(), tokenizer)
 
 
-def build(h: Headlines, name: str, seed: int) -> nn.Module:
-    """A fresh copy of the pre-trained classifier set up for one method; ``seed`` draws the head
-    and every new module (adapters, LoRA's A, prefixes)."""
+def build(h: Headlines, name: str, seed: int) -> tuple[nn.Module, list[nn.Parameter]]:
+    """A fresh copy of the pre-trained classifier set up for one method, and the parameters that
+    train (what the method's injector returned, then the head's); ``seed`` draws the head and
+    every new module (adapters, LoRA's A, prefixes)."""
     model = copy.deepcopy(h.base)
     torch.manual_seed(seed)
     model.head.reset_parameters()
-    return METHODS[name][0](model)
+    return model, METHODS[name][0](model.encoder) + list(model.head.parameters())
 
 
 def run(h: Headlines, name: str, lr: float, seed: int, epochs: int = EPOCHS,
@@ -109,7 +108,7 @@ def run(h: Headlines, name: str, lr: float, seed: int, epochs: int = EPOCHS,
 
     Returns the model and a record: per-step training loss, per-epoch validation loss and accuracy,
     test accuracy and macro-F1, trainable parameters and training time."""
-    model = build(h, name, seed)
+    model, trained = build(h, name, seed)
     step_losses: list[float] = []
 
     def loss_fn(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -124,7 +123,7 @@ def run(h: Headlines, name: str, lr: float, seed: int, epochs: int = EPOCHS,
                     progress=progress)
     _, test_acc, preds = evaluate(model, loader(h.data["test"], 128))
     record = {"method": name, "lr": lr, "seed": seed, "epochs": epochs,
-              "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+              "trainable": sum(p.numel() for p in trained),
               "step_loss": step_losses, "val_loss": history.val_loss,
               "val_accuracy": history.val_accuracy, "test_accuracy": test_acc,
               "test_macro_f1": macro_f1(h.data["test"].tensors[2], preds, len(h.label_names)),

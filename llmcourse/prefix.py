@@ -11,6 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .finetune import freeze_base
+
 
 class PrefixEncoder(nn.Module):
     """P (n_layers, 2, l, d_model): trained directly, or as MLP(P') with a smaller P' (l, d_model),
@@ -72,14 +74,16 @@ def extend_mask(mask: torch.Tensor | None, l: int) -> torch.Tensor | None:
     return torch.cat([prefix, mask], dim=-1)
 
 
-def add_prefix(bert: nn.Module, l: int, hidden: int | None = 512) -> PrefixEncoder:
-    """Freeze a transformers BertModel and give every layer a trainable prefix of length ``l``."""
+def add_prefix(bert: nn.Module, l: int, hidden: int | None = 512) -> list[nn.Parameter]:
+    """Freeze a transformers BertModel, give every layer a prefix of length ``l`` from one
+    ``PrefixEncoder`` (registered as ``bert.prefix``) and return its parameters (the injector
+    contract of ``llmcourse.finetune``)."""
     config = bert.config
-    bert.requires_grad_(False)
+    freeze_base(bert)
     bert.prefix = PrefixEncoder(config.num_hidden_layers, config.hidden_size, l, hidden)
     for i, layer in enumerate(bert.encoder.layer):
         layer.attention.self = PrefixSelfAttention(layer.attention.self, bert.prefix, i)
-    return bert.prefix
+    return list(bert.prefix.parameters())
 
 
 class PromptTuning(nn.Module):

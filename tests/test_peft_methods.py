@@ -1,14 +1,20 @@
-"""Adapters, Compacter, BitFit/top-K freezing and prefix/prompt tuning on a tiny random BERT:
-shapes, trainable counts against the closed forms, identity at initialisation."""
+"""The PEFT injectors (adapters, Compacter, BitFit/top-K, prefix, LoRA through peft) on a tiny random
+BERT: the injector contract against independent counts, shapes, identity at initialisation; and
+prompt tuning."""
+
+import copy
+from types import SimpleNamespace
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 from transformers import BertConfig, BertModel
 
 from llmcourse import finetune as ft
-from llmcourse.adapters import Adapter, AdaptedProjection, add_adapters, adapter_params
-from llmcourse.compacter import CompacterAdapter, PHMLinear, compacter_params, phm_params, shared_A
+from llmcourse import peft_experiment as pe
+from llmcourse.adapters import AdapterLayer, Bottleneck, add_adapters
+from llmcourse.compacter import PHMBottleneck, PHMLinear, add_compacter, compacter_params, phm_params, shared_A
 from llmcourse.prefix import PrefixSelfAttention, PromptTuning, add_prefix, extend_mask, prefix_params
 from llmcourse.pretrained import MiniLMClassifier
 from llmcourse.training import count_trainable
@@ -36,29 +42,114 @@ def hidden(model: BertModel, ids=IDS, mask=MASK) -> torch.Tensor:
         return model(input_ids=ids, attention_mask=mask).last_hidden_state
 
 
+# --- the injector contract (llmcourse.finetune): it freezes the base and returns what trains -------
+
+def contract_holds(model: nn.Module, before: dict[str, nn.Parameter], returned: list) -> None:
+    """The contract against the model itself: the returned parameters are distinct, they are exactly
+    the base's trainable ones, and every parameter the base had and the injector did not return is
+    frozen."""
+    assert all(isinstance(p, nn.Parameter) for p in returned)
+    assert len({id(p) for p in returned}) == len(returned), "a parameter returned twice"
+    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+    assert trainable == {id(p) for p in returned}
+    kept = {id(p) for p in returned}
+    assert all(not p.requires_grad for p in before.values() if id(p) not in kept)
+    assert count_trainable(model) == sum(p.numel() for p in returned)
+
+
+def random_flags(model: nn.Module, seed: int = 0) -> dict[str, nn.Parameter]:
+    """Random requires_grad flags (the contract holds whatever state the base was in)."""
+    g = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        p.requires_grad_(bool(torch.rand(1, generator=g) < 0.5))
+    return dict(model.named_parameters())
+
+
+def closed_form_adapters(d: int, m: int, sites: int) -> int:
+    return sites * (d * m + m + m * d + d)                      # W_down, b_down, W_up, b_up
+
+
+# Oracles independent of the injectors: closed forms from the papers' shapes, or the parameter
+# names of transformers' BertModel.
+CASES = {
+    "full": (ft.full, lambda bert: sum(p.numel() for p in bert.parameters())),
+    "frozen": (ft.frozen, lambda bert: 0),
+    "top 1 layer": (lambda bert: ft.top_k_layers(bert, 1), lambda bert: sum(
+        v.numel() for k, v in bert.state_dict().items() if k.startswith(f"encoder.layer.{LAYERS - 1}."))),
+    "BitFit": (ft.bitfit, lambda bert: sum(
+        v.numel() for k, v in bert.state_dict().items() if k.endswith(".bias"))),
+    "Houlsby adapters": (lambda bert: add_adapters(bert, 8), lambda bert: closed_form_adapters(D, 8, 2 * LAYERS)),
+    "Pfeiffer adapters": (lambda bert: add_adapters(bert, 8, "pfeiffer"),
+                          lambda bert: closed_form_adapters(D, 8, LAYERS)),
+    # own weights r(d_in + d_out) and bias of each PHM layer, the shared n³ once
+    "Compacter": (lambda bert: add_compacter(bert, 8, n=4, r=1),
+                  lambda bert: 2 * LAYERS * ((D + 8) + 8 + (8 + D) + D) + 4 ** 3),
+    # P' (l × d), then the MLP d -> h -> 2·layers·d with biases
+    "prefix": (lambda bert: add_prefix(bert, l=5, hidden=16),
+               lambda bert: 5 * D + D * 16 + 16 + 16 * 2 * LAYERS * D + 2 * LAYERS * D),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_injector_contract(name):
+    inject, oracle = CASES[name]
+    model = tiny_bert()
+    expected = oracle(model)                    # computed on the base before the injection
+    before = random_flags(model)
+    returned = inject(model)
+    contract_holds(model, before, returned)
+    assert sum(p.numel() for p in returned) == expected
+    if name not in ("full", "frozen", "top 1 layer", "BitFit"):  # additive: every old parameter frozen
+        assert not any(p.requires_grad for p in before.values())
+
+
+@pytest.mark.filterwarnings("ignore:.*is_gradient_checkpointing:FutureWarning")  # peft 0.21 on transformers 5
+@pytest.mark.parametrize("targets", [["query", "value"], ["query", "key", "value", "dense"]])
+def test_lora_injector_contract_against_peft_count(targets):
+    """peft's own count (get_peft_model on a copy, print_trainable_parameters' numbers) is the oracle."""
+    from peft import LoraConfig, get_peft_model
+
+    model = tiny_bert()
+    reference = get_peft_model(copy.deepcopy(model), LoraConfig(r=pe.R, lora_alpha=pe.ALPHA, target_modules=targets))
+    expected, _ = reference.get_nb_trainable_parameters()
+    before = random_flags(model)
+    returned = pe.peft_lora(model, targets)
+    contract_holds(model, before, returned)
+    assert sum(p.numel() for p in returned) == expected
+    assert not any(p.requires_grad for p in before.values())
+
+
+def test_every_method_of_the_experiment_trains_what_its_injector_returned_plus_the_head():
+    h = SimpleNamespace(base=tiny_classifier())
+    h.base.encoder.pooler = None
+    for name in pe.METHODS:
+        model, trained = pe.build(h, name, seed=0)
+        assert {id(p) for p in trained} == {id(p) for p in model.parameters() if p.requires_grad}, name
+        assert {id(p) for p in model.head.parameters()} <= {id(p) for p in trained}, name
+
+
 # --- Houlsby and Pfeiffer adapters -------------------------------------------------------------
 
-def test_adapter_shapes_count_and_identity_at_init():
-    adapter = Adapter(D, m=8)
-    assert adapter.down.weight.shape == (8, D) and adapter.up.weight.shape == (D, 8)
-    assert sum(p.numel() for p in adapter.parameters()) == adapter_params(D, 8) == 2 * D * 8 + D + 8
-    h = torch.randn(4, 5, D)
-    assert torch.equal(adapter(h), h)
-    nn.init.normal_(adapter.up.weight)            # once trained it is no longer the identity
-    assert not torch.allclose(adapter(h), h)
+def test_bottleneck_shapes_and_zero_at_init():
+    branch = Bottleneck(D, m=8)
+    assert branch.W_down.shape == (D, 8) and branch.W_up.shape == (8, D)
+    y = torch.randn(4, 5, D)
+    assert torch.equal(branch(y), torch.zeros_like(y))
+    nn.init.normal_(branch.W_up)                  # once trained it adds something
+    expected = F.gelu(y @ branch.W_down + branch.b_down) @ branch.W_up + branch.b_up
+    torch.testing.assert_close(branch(y), expected)
+    assert branch(y).abs().sum() > 0
 
 
 @pytest.mark.parametrize("placement, per_layer", [("houlsby", 2), ("pfeiffer", 1)])
-def test_add_adapters_places_counts_and_starts_at_the_pretrained_model(placement, per_layer):
+def test_add_adapters_places_and_starts_at_the_pretrained_model(placement, per_layer):
     model = tiny_bert()
     before = hidden(model)
-    model.requires_grad_(False)
-    adapters = add_adapters(model, 8, placement)
-    assert len(adapters) == per_layer * LAYERS
-    assert count_trainable(model) == per_layer * LAYERS * adapter_params(D, 8)
+    added = add_adapters(model, 8, placement)
+    assert len(added) == 4 * per_layer * LAYERS                  # W_down, b_down, W_up, b_up per site
     layer = model.encoder.layer[0]
-    assert isinstance(layer.output.dense, AdaptedProjection)                      # after the FFN
-    assert isinstance(layer.attention.output.dense, AdaptedProjection) == (placement == "houlsby")
+    assert isinstance(layer.output.dense, AdapterLayer)                           # after the FFN
+    assert isinstance(layer.attention.output.dense, AdapterLayer) == (placement == "houlsby")
     torch.testing.assert_close(hidden(model), before)
     with pytest.raises(RuntimeError, match="already"):
         add_adapters(model, 8, placement)
@@ -67,14 +158,14 @@ def test_add_adapters_places_counts_and_starts_at_the_pretrained_model(placement
 
 
 def test_adapter_sits_before_the_residual_layer_norm():
-    """The adapter's output goes through BERT's residual addition and LayerNorm: LN(adapter(dense(x)) + h)."""
+    """The adapted output goes through BERT's residual addition and LayerNorm: LN(y + branch(y) + h)."""
     model = tiny_bert()
     add_adapters(model, 8, "pfeiffer")
     out = model.encoder.layer[0].output
-    nn.init.normal_(out.dense.adapter.up.weight)
+    nn.init.normal_(out.dense.branch.W_up)
     x, h = torch.randn(2, 3, 64), torch.randn(2, 3, D)
-    expected = out.LayerNorm(out.dense.adapter(out.dense.dense(x)) + h)
-    torch.testing.assert_close(out(x, h), expected)
+    y = out.dense.base_layer(x)
+    torch.testing.assert_close(out(x, h), out.LayerNorm(y + out.dense.branch(y) + h))
 
 
 # --- Compacter -----------------------------------------------------------------------------------
@@ -96,27 +187,25 @@ def test_phm_weight_is_a_sum_of_kronecker_products_and_counts():
         PHMLinear(10, 8, n=4, A=A)
 
 
-def test_compacter_adapter_identity_and_total_count_with_shared_A():
+def test_compacter_shares_one_A_starts_at_the_model_and_counts():
     model = tiny_bert()
     before = hidden(model)
-    model.requires_grad_(False)
-    A = shared_A(4)
-    adapters = add_adapters(model, lambda d: CompacterAdapter(d, 8, n=4, A=A, r=1))
-    model.shared_A = A
-    assert all(a.down.A is A and a.up.A is A for a in adapters)                   # one A for every layer
-    assert count_trainable(model) == compacter_params(D, 8, n=4, r=1, n_adapters=2 * LAYERS)
+    added = add_compacter(model, 8, n=4, r=1)
+    branches = [m for m in model.modules() if isinstance(m, PHMBottleneck)]
+    assert len(branches) == 2 * LAYERS
+    A = branches[0].down.A
+    assert all(b.down.A is A and b.up.A is A for b in branches)                   # one A for every layer
+    assert sum(p is A for p in added) == 1
+    assert sum(p.numel() for p in added) == compacter_params(D, 8, n=4, r=1, n_adapters=2 * LAYERS)
     torch.testing.assert_close(hidden(model), before)
-    assert count_trainable(model) < 2 * LAYERS * adapter_params(D, 8) / 2          # far fewer than Houlsby
+    assert sum(p.numel() for p in added) < closed_form_adapters(D, 8, 2 * LAYERS) / 2   # far fewer than Houlsby
 
 
 @pytest.mark.parametrize("n", [2, 4, 8])
 def test_full_rank_compacter_is_the_identity_at_init_with_about_one_nth_of_the_weights(n):
     model = tiny_bert()
     before = hidden(model)
-    model.requires_grad_(False)
-    A = shared_A(n)
-    add_adapters(model, lambda d: CompacterAdapter(d, 16, n=n, A=A, r=None))
-    model.shared_A = A
+    add_compacter(model, 16, n=n, r=None)
     torch.testing.assert_close(hidden(model), before)
     weights = sum(p.numel() for name, p in model.named_parameters() if p.requires_grad and name.endswith(".B"))
     dense = 2 * LAYERS * 2 * D * 16                                                 # Houlsby's down and up weights
@@ -124,27 +213,14 @@ def test_full_rank_compacter_is_the_identity_at_init_with_about_one_nth_of_the_w
     assert count_trainable(model) == compacter_params(D, 16, n=n, r=None, n_adapters=2 * LAYERS)
 
 
-# --- freezing: head only, top-K, BitFit ------------------------------------------------------------
+# --- freezing: top-K ------------------------------------------------------------------------------
 
-def test_freezing_helpers_count_what_they_promise():
-    clf = tiny_classifier()
-    head = 3 * D + 3
-    assert count_trainable(ft.full(clf)) == sum(p.numel() for p in clf.parameters())
-    assert count_trainable(ft.head_only(clf)) == head
-    layer = sum(p.numel() for p in clf.encoder.encoder.layer[0].parameters())
-    assert count_trainable(ft.top_k_layers(clf, 1)) == head + layer
-    assert all(not p.requires_grad for p in clf.encoder.encoder.layer[0].parameters())
+def test_top_k_layers_range():
+    model = tiny_bert()
+    assert ft.top_k_layers(model, 0) == [] and count_trainable(model) == 0
+    assert not any(p.requires_grad for p in model.encoder.layer[0].parameters())
     with pytest.raises(ValueError, match="between 0 and 2"):
-        ft.top_k_layers(clf, 3)
-    ft.bitfit(clf)
-    trainable = {name for name, p in clf.named_parameters() if p.requires_grad}
-    assert all(name.endswith("bias") or name.startswith("head") for name in trainable)
-    # oracle: biases counted from the module types (each Linear and LayerNorm of the encoder) + the head weight
-    assert count_trainable(clf) == ft.bitfit_params(clf.encoder) + head
-    # and the closed form for BERT: embedding LayerNorm, then per layer Q, K, V, O (4d), the FFN (d_ff + d) and two
-    # LayerNorms (2d); the pooler's dense layer adds d
-    d_ff = clf.encoder.config.intermediate_size
-    assert ft.bitfit_params(clf.encoder) == D + LAYERS * (4 * D + d_ff + D + 2 * D) + D
+        ft.top_k_layers(model, 3)
 
 
 # --- prefix and prompt tuning ------------------------------------------------------------------------
@@ -153,7 +229,8 @@ def test_freezing_helpers_count_what_they_promise():
 @pytest.mark.parametrize("attn", ["sdpa", "eager"])
 def test_prefix_tuning_shapes_counts_and_only_prefix_trains(hidden_size, attn):
     model = tiny_bert(attn=attn)
-    prefix = add_prefix(model, l=5, hidden=hidden_size)
+    add_prefix(model, l=5, hidden=hidden_size)
+    prefix = model.prefix
     assert prefix().shape == (LAYERS, 2, 5, D)
     assert all(isinstance(layer.attention.self, PrefixSelfAttention) for layer in model.encoder.layer)
     assert count_trainable(model) == prefix_params(LAYERS, D, 5, hidden_size)
@@ -167,7 +244,8 @@ def test_prefix_tuning_shapes_counts_and_only_prefix_trains(hidden_size, attn):
 def test_prefix_attention_matches_a_by_hand_computation_with_padding():
     """Layer 0's attention output computed directly: softmax(q [P_k; K]ᵀ/√d_h + mask) [P_v; V]."""
     model = tiny_bert()
-    prefix = add_prefix(model, l=3, hidden=None)
+    add_prefix(model, l=3, hidden=None)
+    prefix = model.prefix
     wrapper = model.encoder.layer[0].attention.self
     a = wrapper.attention
     x = torch.randn(3, 7, D)
@@ -197,7 +275,7 @@ def test_extend_mask_conventions():
 
 def test_prompt_tuning_only_prompt_trains_and_classifier_works_unchanged():
     clf = tiny_classifier()
-    ft.head_only(clf)
+    ft.frozen(clf.encoder)
     clf.encoder = PromptTuning(clf.encoder, l=4)
     assert clf.encoder.P.shape == (4, D)
     assert count_trainable(clf) == 4 * D + 3 * D + 3

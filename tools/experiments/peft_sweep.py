@@ -8,7 +8,10 @@ decay (llmcourse.peft_experiment). Seed 0 is trained at every rate of the method
 the best final validation accuracy (ties: lower validation loss) is chosen, and if it lies on the
 edge of the grid the grid is widened by a factor of 3 in that direction (at most twice). Seeds
 1, 2, ... then train at the chosen rate. The test split is evaluated for every run but never used
-to choose anything. Results are saved after every run, and a re-run skips the runs already saved.
+to choose anything. Results are saved after every run, and a re-run skips the runs already saved;
+``--rerun NAME ...`` first drops the saved runs of methods whose code has changed. The file's
+"stale" entry names methods whose saved runs an earlier version of the library made (and why
+they were kept); ``--rerun`` of such a method removes its entry.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--rerun", nargs="*", default=[],
+                        help="drop the saved runs (and choice) of these methods, then run them again")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: PyTorch's default)")
     parser.add_argument("--merge", nargs="*", type=Path, default=[],
                         help="instead of running, merge these outputs of parallel runs into --out")
@@ -48,7 +53,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     saved = json.loads(args.out.read_text()) if args.out.exists() else {"runs": []}
-    runs = saved["runs"]
+    runs = [r for r in saved["runs"] if r["method"] not in args.rerun]
     done = {(r["method"], r["lr"], r["seed"]) for r in runs}
     h = load_headlines()
 
@@ -56,6 +61,7 @@ def main() -> None:
         if (name, lr, seed) not in done:
             start = time.perf_counter()
             _, rec = run(h, name, lr, seed, progress=False)
+            rec["threads"] = torch.get_num_threads()  # summation order, so the last digits
             runs.append(rec)
             done.add((name, lr, seed))
             save()
@@ -69,7 +75,8 @@ def main() -> None:
                      command="PYTHONPATH=$PWD python tools/experiments/peft_sweep.py")
         args.out.write_text(json.dumps(saved, indent=1))
 
-    chosen = saved.get("chosen", {})
+    chosen = {k: v for k, v in saved.get("chosen", {}).items() if k not in args.rerun}
+    saved["stale"] = {k: v for k, v in saved.get("stale", {}).items() if k not in args.rerun}
     for name in args.methods:                       # 1. the rate, on validation, seed 0
         grid = sorted(METHODS[name][1])
         for _ in range(2):
