@@ -353,11 +353,22 @@ def test_missing_bubblewrap_is_a_clear_error(tmp_path):
     assert "apt-get install -y bubblewrap" in done.stderr, done.stderr
 
 
-def test_sandbox_kernel_limits(tmp_path):
-    """Raw attacks in the sandbox kernel, no validator: no network, no course files, bounded fork and memory."""
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "cold"])
+def test_sandbox_kernel_limits(tmp_path, fork, monkeypatch):
+    """Raw attacks in the sandbox kernel, no validator: no network, no course files, bounded fork and memory,
+    no descriptor of the grader's in any process the kernel can see; the kernel forked by the fork server and
+    the one started cold alike."""
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from traitlets.config import Config
+
+    from sandbox import forkserver
+    if fork:
+        path = forkserver.start()
+        assert path, "the fork server did not start"
+        monkeypatch.setenv(forkserver.ENV, path)
+    else:
+        monkeypatch.delenv(forkserver.ENV, raising=False)
 
     course = tmp_path / "course"
     folder = course / "autograded" / "student" / "a"
@@ -373,8 +384,12 @@ def test_sandbox_kernel_limits(tmp_path):
         "memory": "import torch\ntry:\n    x = torch.ones(2 ** 31)\n    print('ALLOCATED')\nexcept RuntimeError as e:\n"
                   "    print('memory refused')",
         "uid": "import os\nprint('uid', os.getuid(), 'pid', os.getpid())",
-        "fds": "import os\nfor fd in os.listdir('/proc/self/fd'):\n    try:\n        st = os.fstat(int(fd))\n"
-               "        print('fd', st.st_dev, st.st_ino)\n    except OSError:\n        pass",
+        # every descriptor of every process the kernel sees (itself, and the placeholder of the forked path,
+        # which runs as its uid): /proc/PID/fd/N opens what that process holds
+        "fds": "import os\nfor p in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+               "    for fd in os.listdir(f'/proc/{p}/fd') if os.access(f'/proc/{p}/fd', os.R_OK) else []:\n"
+               "        try:\n            st = os.stat(f'/proc/{p}/fd/{fd}')\n"
+               "            print('fd', p, st.st_dev, st.st_ino)\n        except OSError:\n            pass",
         "keyring": "import ctypes, platform\nlibc = ctypes.CDLL(None, use_errno=True)\n"
                    "nr = {'x86_64': 250, 'aarch64': 219}[platform.machine()]\n"
                    "print('keyring', libc.syscall(*(ctypes.c_long(a) for a in (nr, 0, -3, 0))))",
@@ -410,11 +425,11 @@ def test_sandbox_kernel_limits(tmp_path):
     assert files and int(files.group(1)) <= 4096, out["inodes"]  # /tmp is capped in files, not only in bytes
     assert re.search(r"uid (\d+) pid (\d+)", out["uid"]) and int(out["uid"].split()[1]) >= UID_BASE
     # none of the kernel's files is the grader's stdout or stderr (it could forge the grader's log lines)
-    kernel_files = set(re.findall(r"fd (\d+) (\d+)", out["fds"]))
-    assert kernel_files, out["fds"]
+    kernel_files = set(re.findall(r"fd \d+ (\d+) (\d+)", out["fds"]))
+    assert kernel_files and len(set(re.findall(r"fd (\d+)", out["fds"]))) >= (2 if fork else 1), out["fds"]
     for fd in (1, 2):
         st = os.fstat(fd)
-        assert (str(st.st_dev), str(st.st_ino)) not in kernel_files, f"the kernel holds the grader's fd {fd}"
+        assert (str(st.st_dev), str(st.st_ino)) not in kernel_files, f"a process the kernel sees holds the grader's fd {fd}"
     # its session keyring is not the grader's (where keyrings exist at all)
     from sandbox.launch import KEY_SPEC_SESSION_KEYRING, KEYCTL_GET_KEYRING_ID, keyctl
     ours, theirs = keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0), int(out["keyring"].split()[1])
