@@ -24,7 +24,9 @@ from judge.checks import CheckFailed, Student, check, close, describe, expect, r
 def layer_case(rng: random.Random) -> dict:
     """One LoRA layer to build: sizes (never square), rank, alpha, pretrained W0 and b."""
     k, d = rng.sample(range(3, 25), 2)
-    r, alpha = rng.randint(1, 4), rng.choice([1.0, 3.0, 8.0, 16.0])
+    r = rng.randint(1, 4)
+    # alpha != r: at a scaling of 1 a forgotten or inverted alpha / r is invisible (a mutant passed by chance)
+    alpha = rng.choice([a for a in (1.0, 3.0, 8.0, 16.0) if a != r])
     return {"k": k, "d": d, "r": r, "alpha": alpha, "W0": randn(rng, d, k) / k ** 0.5, "b0": randn(rng, d)}
 
 
@@ -404,12 +406,18 @@ def bert_spec(rng: random.Random) -> tuple[list, list[str]]:
     return spec, rng.choice([["query", "value"], ["key", "dense"], ["query"]])
 
 
+def scaled_rank(rng: random.Random) -> dict:
+    """r and alpha for apply_lora, never equal (alpha / r = 1 would hide r and alpha swapped or dropped)."""
+    r = rng.randint(1, 4)
+    return {"r": r, "alpha": rng.choice([a for a in (2.0, 8.0, 12.0) if a != r])}
+
+
 def apply_case(rng: random.Random, spec: list, targets: list[str]) -> dict:
     model = build(spec)
     weights = {name: randn(rng, *p.shape) for name, p in model.named_parameters()}
     x = {name: randn(rng, 2, n_in) for name, kind, n_in, _ in spec if kind == "Linear"}
     return {"spec": [list(e) for e in spec], "weights": weights, "targets": targets,
-            "r": rng.randint(1, 4), "alpha": rng.choice([2.0, 8.0]), "x": x}
+            **scaled_rank(rng), "x": x}
 
 
 def expected_targets(spec: list, targets: list[str]) -> list[str]:

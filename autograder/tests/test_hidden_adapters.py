@@ -11,7 +11,8 @@ import pytest
 import torch
 
 import grading
-from judge import checks, wire
+from hidden_harness import Harness
+from judge import checks
 
 ASSIGNMENT = "adapters"
 CHECKS = checks.load(ASSIGNMENT, grading.AUTOGRADER / "hidden")
@@ -28,29 +29,8 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def namespace(cells: dict[str, str]) -> dict:
-    """The notebook's namespace after its import cell and the given solution cells ran, as in the kernel."""
-    nb = nbformat.read(grading.source_path(ASSIGNMENT), as_version=4)
-    ns: dict = {"__name__": "__main__"}
-    for cell in nb.cells:
-        md = cell.metadata.get("nbgrader", {})
-        if md.get("solution") and cell.cell_type == "code":  # not the written answers
-            exec(cells[md["grade_id"]], ns)
-        elif md.get("grade_id") == "imports":
-            exec(cell.source, ns)
-    exec(wire.KERNEL_RUNTIME, ns)  # the kernel half lives in the notebook's namespace, as in the kernel
-    return ns
-
-
-def local_student(ns: dict) -> checks.Student:
-    return checks.Student(lambda source, name, args, timeout: ns["__llm_probe"](source, name, args))
-
-
-def verdicts(cells: dict[str, str], seed: int, items: set[str] | None = None) -> dict[str, checks.Verdict]:
-    """The verdict of every check (or of those grading `items`) on a notebook made of these solution cells."""
-    ns = namespace(cells)
-    return {grade_id: checks.judge(fn, local_student(ns), seed) for grade_id, fn in CHECKS.items()
-            if items is None or grading.item_of(grade_id, ITEMS) in items}
+HARNESS = Harness(ASSIGNMENT)
+namespace, verdicts = HARNESS.namespace, HARNESS.verdicts
 
 
 def test_every_graded_cell_has_a_check_and_the_points_add_up():
