@@ -15,7 +15,7 @@ help:
 	@echo "                       and bubblewrap as root); fast tier: .venv/bin/python -m pytest -m 'not slow'"
 	@echo "instructors (nbgrader, run in autograder/):"
 	@echo "  make release          regenerate exercises/ from solutions/ for every assignment"
-	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all), reports"
+	@echo "  make grade A=lora     intake, autograde what is new or out of date (FORCE=1: all; WORKERS=n), reports"
 	@echo "  make feedback A=lora  write every graded student's report and the not-graded pages"
 	@echo "  make hub              (as root, on the course server) JupyterHub for students and instructors"
 	@echo "  make grades           export the assignments with submissions to autograder/grades.csv (A=id1,id2)"
@@ -100,7 +100,7 @@ GRADING := cd autograder && TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 PATH
 grade: $(STAMP)
 	$(need_assignment)
 	@sh autograder/sandbox/check.sh
-	@$(GRADING) grade $(A) $(if $(FORCE),--force)
+	@$(GRADING) grade $(A) $(if $(FORCE),--force) $(if $(WORKERS),--workers $(WORKERS))
 
 feedback: $(STAMP)
 	$(need_assignment)

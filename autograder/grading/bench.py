@@ -276,7 +276,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["class"]:
         parser = argparse.ArgumentParser(prog="python -m grading.bench class")
         parser.add_argument("--students", type=int, default=20)
-        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
         parser.add_argument("assignments", nargs="*")
         args, extra = parser.parse_known_args(argv[1:])
         from .notebooks import assignments

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="intake, autograde what is new or out of date (in parallel), reports")
     g.add_argument("assignments", nargs="+")
-    g.add_argument("--workers", type=int, help="nbgrader processes (default: one per core)")
+    g.add_argument("--workers", type=int, help="nbgrader processes (default: two per core)")
     g.add_argument("--force", action="store_true", help="grade every submission again")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     f = sub.add_parser("feedback", help="every graded student's report, and the not-graded pages")
