@@ -18,7 +18,7 @@ from .data import load_bbc_news
 from .metrics import macro_f1
 from .prefix import add_prefix
 from .pretrained import load_tokenizer, minilm_classifier
-from .text import lm_loss
+from .text import lm_loss, pad_batch
 from .training import CycledBatches, encode, evaluate, loader, train
 
 EPOCHS, BATCH, WARMUP = 3, 32, 0.1            # the budget every method gets
@@ -160,11 +160,10 @@ def answer_batches(sequences: list[list[int]], batch_size: int = 32, seed: int =
     """Right-padded (ids, mask, loss_mask) batches whose loss covers only the last token, the
     label word: the LM learns to answer, not to model the headlines again."""
     from torch.utils.data import DataLoader, TensorDataset
-    L = max(map(len, sequences))
-    ids = torch.zeros(len(sequences), L, dtype=torch.long)
-    mask, answer = torch.zeros_like(ids), torch.zeros_like(ids)
-    for i, s in enumerate(sequences):
-        ids[i, :len(s)], mask[i, :len(s)], answer[i, len(s) - 1] = torch.tensor(s), 1, 1
+    ids, lengths = pad_batch(sequences, side="right")
+    positions = torch.arange(ids.shape[1])
+    mask = (positions < lengths[:, None]).long()
+    answer = (positions == lengths[:, None] - 1).long()
     return DataLoader(TensorDataset(ids, mask, answer), batch_size=batch_size, shuffle=True,
                       generator=torch.Generator().manual_seed(seed))
 
@@ -177,12 +176,9 @@ def generate_answers(model: nn.Module, prompts: list[list[int]], new_tokens: int
     model.eval()
     out = []
     for start in range(0, len(prompts), batch_size):
-        chunk = prompts[start:start + batch_size]
-        L = max(map(len, chunk))
-        ids = torch.full((len(chunk), L), pad_id, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, p in enumerate(chunk):
-            ids[i, L - len(p):], mask[i, L - len(p):] = torch.tensor(p), 1
+        ids, lengths = pad_batch(prompts[start:start + batch_size], side="left", pad_id=pad_id)
+        L = ids.shape[1]
+        mask = (torch.arange(L) >= L - lengths[:, None]).long()
         gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=new_tokens,
                              do_sample=False, pad_token_id=pad_id)
         out += gen[:, L:].tolist()

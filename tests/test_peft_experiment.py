@@ -182,3 +182,50 @@ def test_cycled_batches_restart_and_stop_at_the_budget():
     assert list(CycledBatches([1, 2, 3], 7)) == [1, 2, 3, 1, 2, 3, 1] and len(CycledBatches([1], 7)) == 7
     with pytest.raises(ValueError):
         list(CycledBatches([], 2))
+
+
+# ------------------------------------------------- one padder: the hand-rolled ones kept as oracles
+
+def _old_answer_tensors(sequences):
+    L = max(map(len, sequences))
+    ids = torch.zeros(len(sequences), L, dtype=torch.long)
+    mask, answer = torch.zeros_like(ids), torch.zeros_like(ids)
+    for i, s in enumerate(sequences):
+        ids[i, :len(s)], mask[i, :len(s)], answer[i, len(s) - 1] = torch.tensor(s), 1, 1
+    return ids, mask, answer
+
+
+def _old_left_padded(chunk, pad_id):
+    L = max(map(len, chunk))
+    ids = torch.full((len(chunk), L), pad_id, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for i, p in enumerate(chunk):
+        ids[i, L - len(p):], mask[i, L - len(p):] = torch.tensor(p), 1
+    return ids, mask
+
+
+def test_answer_batches_are_the_old_right_padded_batches():
+    seqs = [[5, 6, 7, 8], [9], [10, 11, 12], [13, 14]] * 5
+    new = pe.answer_batches(seqs, batch_size=6, seed=4)
+    old = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(*_old_answer_tensors(seqs)), batch_size=6,
+                                      shuffle=True, generator=torch.Generator().manual_seed(4))
+    for a, b in zip(new, old, strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert x.dtype == y.dtype and torch.equal(x, y)
+
+
+def test_generate_answers_pads_as_before(monkeypatch):
+    """generate() receives the same left-padded ids and mask as with the old hand-rolled padder."""
+    lm = pe.tiny_llama(vocab_size=50, hidden=32, n_layer=1, n_head=2, max_positions=16).eval()
+    prompts, seen = [[5, 6, 7], [9, 10, 11, 12], [13], [14, 15]], []
+    generate = lm.generate
+
+    def spy(**kwargs):
+        seen.append((kwargs["input_ids"], kwargs["attention_mask"]))
+        return generate(**kwargs)
+
+    monkeypatch.setattr(lm, "generate", spy)
+    pe.generate_answers(lm, prompts, new_tokens=2, pad_id=3, batch_size=3)
+    for (ids, mask), chunk in zip(seen, [prompts[:3], prompts[3:]], strict=True):
+        old_ids, old_mask = _old_left_padded(chunk, 3)
+        assert torch.equal(ids, old_ids) and torch.equal(mask, old_mask) and mask.dtype == old_mask.dtype
