@@ -211,7 +211,7 @@ def train_lm(model: nn.Module, batches, steps: int, lr: float, seed: int = 0,
     (``training.train`` with ``causal_lm_forward``); returns the loss of every step and leaves the
     model in eval mode."""
     history = train(model, CycledBatches(batches, steps), epochs=1, lr=lr, weight_decay=0.01,
-                    schedule=warmup_linear, loss_fn=lm_loss, forward=causal_lm_forward, seed=seed,
-                    desc=desc, progress=progress)
+                    schedule=warmup_linear, loss_fn=lm_loss, forward=causal_lm_forward,
+                    measure_memory=False, seed=seed, desc=desc, progress=progress)
     model.eval()
     return history.step_loss

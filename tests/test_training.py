@@ -217,3 +217,8 @@ def test_forward_hook_decides_how_a_batch_becomes_logits_and_targets():
     assert acc == pytest.approx((logits.argmax(-1)[kept] == y[kept]).float().mean().item())
     h = train(model, [(y, x)], [(y, x)], epochs=3, lr=1e-1, loss_fn=loss_fn, forward=forward, progress=False)
     assert len(h.step_loss) == 3 and h.step_loss[-1] < h.step_loss[0] and len(h.val_accuracy) == 3
+
+
+def test_memory_sampling_can_be_switched_off():
+    h = train(_model(), loader(_toy(64), 32), epochs=1, measure_memory=False, progress=False)
+    assert h.peak_memory_mb != h.peak_memory_mb and len(h.step_loss) == 2   # nan: not measured
