@@ -1,5 +1,5 @@
 """In-context learning, offline: a small decoder-only transformer LM (GPT-style, in plain PyTorch),
-a word-level tokenizer, topic prompts in the seed style (a numbered menu such as "0: politics,
+a word-level tokenizer, topic prompts that list the answers as a numbered menu ("0: politics,
 1: sports, ..."), and a classifier that picks the label word the LM finds most likely after the prompt."""
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class CausalLMClassifier(nn.Module):
 # ---------------------------------------------------------------- prompts
 
 def label_menu(label_words: Sequence[str]) -> str:
-    """The seed prompt's list of answers, extended to any number of labels: '0: business, 1: ...'."""
+    """The answers a prompt offers, numbered from 0 for any number of labels: '0: business, 1: ...'."""
     return ", ".join(f"{i}: {w}" for i, w in enumerate(label_words))
 
 

@@ -18,7 +18,8 @@ from .data import load_bbc_news
 from .metrics import macro_f1
 from .prefix import add_prefix
 from .pretrained import load_tokenizer, minilm_classifier
-from .training import encode, evaluate, loader, train
+from .text import lm_loss, pad_batch
+from .training import CycledBatches, encode, evaluate, loader, train
 
 EPOCHS, BATCH, WARMUP = 3, 32, 0.1            # the budget every method gets
 M, N_PHM, R, ALPHA, L_PREFIX, K_TOP = 32, 4, 8, 16, 10, 2
@@ -159,11 +160,10 @@ def answer_batches(sequences: list[list[int]], batch_size: int = 32, seed: int =
     """Right-padded (ids, mask, loss_mask) batches whose loss covers only the last token, the
     label word: the LM learns to answer, not to model the headlines again."""
     from torch.utils.data import DataLoader, TensorDataset
-    L = max(map(len, sequences))
-    ids = torch.zeros(len(sequences), L, dtype=torch.long)
-    mask, answer = torch.zeros_like(ids), torch.zeros_like(ids)
-    for i, s in enumerate(sequences):
-        ids[i, :len(s)], mask[i, :len(s)], answer[i, len(s) - 1] = torch.tensor(s), 1, 1
+    ids, lengths = pad_batch(sequences, side="right")
+    positions = torch.arange(ids.shape[1])
+    mask = (positions < lengths[:, None]).long()
+    answer = (positions == lengths[:, None] - 1).long()
     return DataLoader(TensorDataset(ids, mask, answer), batch_size=batch_size, shuffle=True,
                       generator=torch.Generator().manual_seed(seed))
 
@@ -176,45 +176,42 @@ def generate_answers(model: nn.Module, prompts: list[list[int]], new_tokens: int
     model.eval()
     out = []
     for start in range(0, len(prompts), batch_size):
-        chunk = prompts[start:start + batch_size]
-        L = max(map(len, chunk))
-        ids = torch.full((len(chunk), L), pad_id, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, p in enumerate(chunk):
-            ids[i, L - len(p):], mask[i, L - len(p):] = torch.tensor(p), 1
+        ids, lengths = pad_batch(prompts[start:start + batch_size], side="left", pad_id=pad_id)
+        L = ids.shape[1]
+        mask = (torch.arange(L) >= L - lengths[:, None]).long()
         gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=new_tokens,
                              do_sample=False, pad_token_id=pad_id)
         out += gen[:, L:].tolist()
     return out
 
 
+def causal_lm_forward(model: nn.Module, batch) -> tuple[torch.Tensor, torch.Tensor]:
+    """How a batch of (ids, mask[, loss_mask]) becomes (logits, targets) for a ``transformers``
+    causal LM: the target of each position is the next token, and -100 (the index cross-entropy
+    ignores) where there is none or where the mask is 0 (default mask: every real token), exactly
+    as transformers shifts its ``labels``, so ``lm_loss`` on them is the model's own loss."""
+    ids, mask, *loss_mask = batch
+    keep = (loss_mask[0] if loss_mask else mask).bool()
+    targets = F.pad(ids.masked_fill(~keep, -100)[:, 1:], (0, 1), value=-100)
+    return model(input_ids=ids, attention_mask=mask).logits, targets
+
+
 def lm_step_loss(model: nn.Module, ids: torch.Tensor, mask: torch.Tensor,
                  loss_mask: torch.Tensor | None = None) -> torch.Tensor:
     """Next-token cross-entropy of a transformers causal LM, over the positions ``loss_mask`` keeps
-    (default: every real token); ``labels=-100`` is how transformers skips a position."""
-    labels = ids.masked_fill(~(mask.bool() if loss_mask is None else loss_mask.bool()), -100)
-    return model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    (default: every real token); the loss ``train_lm`` minimises."""
+    batch = (ids, mask) if loss_mask is None else (ids, mask, loss_mask)
+    return lm_loss(*causal_lm_forward(model, batch))
 
 
-def train_lm(model: nn.Module, batches, steps: int, lr: float, seed: int = 0) -> list[float]:
-    """AdamW on the trainable parameters for ``steps`` batches of (ids, mask[, loss_mask]),
-    cycling through ``batches``, with warm-up and linear decay; returns the loss of every step."""
-    torch.manual_seed(seed)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, steps))
-    losses, it = [], iter(())
-    model.train()
-    for _ in range(steps):
-        try:
-            batch = next(it)
-        except StopIteration:
-            it = iter(batches)
-            batch = next(it)
-        loss = lm_step_loss(model, *batch)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        sched.step()
-        losses.append(loss.item())
+def train_lm(model: nn.Module, batches, steps: int, lr: float, seed: int = 0,
+             desc: str = "causal LM", progress: bool = True) -> list[float]:
+    """AdamW (weight decay 0.01, PyTorch's default) on the trainable parameters for ``steps``
+    batches of (ids, mask[, loss_mask]), cycling through ``batches``, with warm-up and linear decay
+    (``training.train`` with ``causal_lm_forward``); returns the loss of every step and leaves the
+    model in eval mode."""
+    history = train(model, CycledBatches(batches, steps), epochs=1, lr=lr, weight_decay=0.01,
+                    schedule=warmup_linear, loss_fn=lm_loss, forward=causal_lm_forward,
+                    measure_memory=False, seed=seed, desc=desc, progress=progress)
     model.eval()
-    return losses
+    return history.step_loss

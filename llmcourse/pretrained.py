@@ -10,6 +10,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .text import mean_pool
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is fetched from a hub at run time
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -58,9 +60,7 @@ class MiniLMClassifier(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(h.dtype)
-        pooled = (h * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        return self.head(self.dropout(pooled))
+        return self.head(self.dropout(mean_pool(h, attention_mask)))
 
 
 def minilm_classifier(n_classes: int, pretrained: bool = True, seed: int = 0) -> MiniLMClassifier:

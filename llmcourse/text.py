@@ -64,14 +64,24 @@ class Vocab:
         return self.stoi[toks[0]]
 
 
-def pad_batch(seqs: Sequence[Sequence[int]], max_len: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-pad (with <pad> = 0) or cut token-id lists to one (batch, max_len) tensor, max_len
-    defaulting to the longest; an empty list becomes one <unk>. Returns (ids, lengths)."""
+def pad_batch(seqs: Sequence[Sequence[int]], max_len: int | None = None, side: str = "right",
+              pad_id: int = PAD) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad (with ``pad_id``, default <pad> = 0) or cut token-id lists to one (batch, max_len)
+    tensor, max_len defaulting to the longest; an empty list becomes one <unk>. Returns
+    (ids, lengths). ``side="right"`` puts the padding after each sequence (training batches);
+    ``side="left"`` before it, so that every sequence ends in the last column, where generation
+    continues."""
+    if side not in ("right", "left"):
+        raise ValueError(f"side must be 'right' or 'left', got {side!r}")
     seqs = [list(s[:max_len] if max_len else s) or [UNK] for s in seqs]
     lengths = torch.tensor([len(s) for s in seqs])
-    ids = torch.full((len(seqs), max_len or int(lengths.max())), PAD, dtype=torch.long)
+    width = max_len or int(lengths.max())
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s)
+        if side == "right":
+            ids[i, :len(s)] = torch.tensor(s)
+        else:
+            ids[i, width - len(s):] = torch.tensor(s)
     return ids, lengths
 
 

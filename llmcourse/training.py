@@ -3,6 +3,7 @@ loss, accuracy, wall time and peak memory per epoch."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -113,44 +114,58 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)      # wall time of each epoch's training
     step_loss: list[float] = field(default_factory=list)    # training loss of every step, for curves
-    peak_memory_mb: float = 0.0                             # peak RSS above the start, in MB
+    peak_memory_mb: float = 0.0                             # peak RSS above the start, in MB (nan: not measured)
 
     @property
     def train_seconds(self) -> float:
         return sum(self.seconds)
 
 
+Forward = Callable[[nn.Module, Sequence[torch.Tensor]], tuple[torch.Tensor, torch.Tensor]]
+
+
 def _forward(model: nn.Module, batch: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The default way a batch becomes (logits, y): the last tensor is y, the others are the inputs."""
     *inputs, y = batch
     return model(*inputs), y
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, data: Iterable, loss_fn: Callable = F.cross_entropy) -> tuple[float, float, torch.Tensor]:
-    """Mean loss, accuracy and the predicted classes over ``data`` (batches of inputs..., y)."""
+def evaluate(model: nn.Module, data: Iterable, loss_fn: Callable = F.cross_entropy,
+             forward: Forward = _forward) -> tuple[float, float, torch.Tensor]:
+    """Mean loss, accuracy and the predicted classes over ``data`` (batches of inputs..., y, or
+    whatever ``forward(model, batch)`` turns into (logits, y)); targets of -100, the positions
+    cross-entropy ignores, are left out of the accuracy too."""
     model.eval()
-    losses, preds, ys = [], [], []
+    losses, preds, ys, n = [], [], [], 0
     for batch in data:
-        logits, y = _forward(model, batch)
+        logits, y = forward(model, batch)
         losses.append(loss_fn(logits, y).item() * len(y))
-        preds.append(logits.argmax(-1))
-        ys.append(y)
+        preds.append(logits.argmax(-1).flatten())
+        ys.append(y.flatten())
+        n += len(y)
     pred, y = torch.cat(preds), torch.cat(ys)
-    return sum(losses) / len(y), (pred == y).float().mean().item(), pred
+    kept = y != -100
+    return sum(losses) / n, (pred[kept] == y[kept]).float().mean().item(), pred
 
 
 def train(model: nn.Module, train_data: Iterable, val_data: Iterable | None = None, *, epochs: int = 3,
           lr: float = 5e-5, weight_decay: float = 0.0, optimizer: torch.optim.Optimizer | None = None,
           schedule: Callable[[int, int], float] | None = None, loss_fn: Callable = F.cross_entropy,
           clip_grad_norm: float | None = None, on_step: Callable[[int, int], None] | None = None,
-          seed: int = 0, desc: str = "training", progress: bool = True) -> History:
+          forward: Forward = _forward, measure_memory: bool = True, seed: int = 0, desc: str = "training",
+          progress: bool = True) -> History:
     """Train ``model`` with AdamW (or the given optimiser) on its trainable parameters.
 
     ``train_data`` is anything with a length that yields batches (inputs..., y): a DataLoader or
     a list of tensors. ``schedule(step, total_steps)`` multiplies each group's initial learning
     rate per step (for example a slanted triangular schedule); ``on_step(step, total_steps)`` runs
     before each step (for example to unfreeze layers); ``clip_grad_norm`` caps the gradient's
-    norm; validation runs after every epoch."""
+    norm; ``forward(model, batch)`` says how a batch becomes (logits, y) for ``loss_fn`` (default:
+    the last tensor is y, the others go to the model; a causal LM's is
+    ``llmcourse.peft_experiment.causal_lm_forward``); validation runs after every epoch.
+    ``measure_memory=False`` skips the peak-memory sampling thread (``peak_memory_mb`` is then nan),
+    which costs a run of small steps about a tenth of its time on a busy CPU."""
     seed_everything(seed)
     params = [p for p in model.parameters() if p.requires_grad]
     if optimizer is None:
@@ -160,7 +175,7 @@ def train(model: nn.Module, train_data: Iterable, val_data: Iterable | None = No
     base_lrs = [g["lr"] for g in optimizer.param_groups]
     total, step, history = epochs * len(train_data), 0, History()
     bar = progress_bar(total=total, desc=desc, disable=not progress, leave=False)
-    with PeakMemory() as memory:
+    with PeakMemory() if measure_memory else contextlib.nullcontext() as memory:
         for _ in range(epochs):
             model.train()
             start, running, n = time.perf_counter(), 0.0, 0
@@ -170,7 +185,7 @@ def train(model: nn.Module, train_data: Iterable, val_data: Iterable | None = No
                 if schedule is not None:
                     for group, base in zip(optimizer.param_groups, base_lrs):
                         group["lr"] = base * schedule(step, total)
-                logits, y = _forward(model, batch)
+                logits, y = forward(model, batch)
                 loss = loss_fn(logits, y)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
@@ -184,12 +199,35 @@ def train(model: nn.Module, train_data: Iterable, val_data: Iterable | None = No
             history.seconds.append(time.perf_counter() - start)
             history.train_loss.append(running / n)
             if val_data is not None:
-                val_loss, val_acc, _ = evaluate(model, val_data, loss_fn)
+                val_loss, val_acc, _ = evaluate(model, val_data, loss_fn, forward)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_acc)
     bar.close()
-    history.peak_memory_mb = memory.peak_bytes / 2**20
+    history.peak_memory_mb = memory.peak_bytes / 2**20 if measure_memory else float("nan")
     return history
+
+
+class CycledBatches:
+    """A budget of ``steps`` batches taken from ``batches`` over and over (a new pass, for a
+    DataLoader a new shuffle, each time it runs out), with a length, as ``train`` needs."""
+
+    def __init__(self, batches: Iterable, steps: int):
+        self.batches, self.steps = batches, steps
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __iter__(self):
+        n = 0
+        while n < self.steps:
+            start = n
+            for batch in self.batches:
+                yield batch
+                n += 1
+                if n == self.steps:
+                    return
+            if n == start:
+                raise ValueError("CycledBatches: the batches are empty")
 
 
 def minibatches(x: torch.Tensor, y: torch.Tensor, batch_size: int, steps: int, seed: int = 0) -> list:

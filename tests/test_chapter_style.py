@@ -1,12 +1,15 @@
 """The ULMFiT and in-context learning chapters: code fits the page (88 columns), set-up is
-hidden, every figure has alt text, and the reader's text carries no authoring words."""
+hidden, every figure has alt text, and the reader's text carries no authoring words; nor does
+anything else students read: every page of the book, the course library's docstrings and
+comments, the exercises and their masters."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
 CHAPTERS = ["ulmfit.md", "finetuning_vs_icl.md"]
 CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
 
@@ -30,3 +33,17 @@ def test_structure_and_words(name):
     assert figures and all(":    alt:" in c for c in figures)
     for word in ("seed prompt", "course brief", "the brief", "printed above", "see above"):
         assert word not in text.lower(), word
+
+
+# Words about how the course was written (its commission, the prompts it started from), which mean
+# nothing to a student; matched case-insensitively.
+AUTHORING_WORDS = ("seed prompt", "seed style", "seed topic", "course brief", "the brief")
+KIT = [*sorted(BOOK.rglob("*.md")), *sorted((ROOT / "llmcourse").rglob("*.py")),
+       *sorted((ROOT / "exercises").rglob("*.ipynb")), *sorted((ROOT / "solutions").rglob("*.ipynb"))]
+
+
+@pytest.mark.parametrize("path", KIT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_authoring_words_in_the_student_kit(path):
+    text = path.read_text().lower()
+    found = [w for w in AUTHORING_WORDS if w in text]
+    assert not found, f"{path.relative_to(ROOT)}: authoring words {found}"

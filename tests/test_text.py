@@ -44,6 +44,16 @@ def test_pad_batch_matches_torch_pad_sequence():
     assert ids.tolist() == [[5, 6], [UNK, PAD], [8, PAD]] and lengths.tolist() == [2, 1, 1]
 
 
+def test_pad_batch_left_matches_flipped_pad_sequence():
+    seqs = [[5, 6, 7], [8], [9, 10]]
+    ids, lengths = pad_batch(seqs, side="left", pad_id=4)
+    oracle = pad_sequence([torch.tensor(s[::-1]) for s in seqs], batch_first=True, padding_value=4).flip(1)
+    assert torch.equal(ids, oracle) and lengths.tolist() == [3, 1, 2]
+    assert ids.tolist() == [[5, 6, 7], [4, 4, 8], [4, 9, 10]]
+    with pytest.raises(ValueError, match="side"):
+        pad_batch(seqs, side="middle")
+
+
 def test_mean_pool_ignores_padding():
     h = torch.randn(2, 4, 3)
     mask = torch.tensor([[1, 1, 0, 0], [1, 1, 1, 1]])

@@ -193,3 +193,32 @@ def test_minibatches_see_every_example_equally_often():
     seen = torch.cat([b[0] for b in batches])
     assert torch.bincount(seen, minlength=10).tolist() == [2] * 10
     assert all(torch.equal(b[1], b[0] * 2) for b in batches)
+
+
+def test_forward_hook_decides_how_a_batch_becomes_logits_and_targets():
+    """train and evaluate with ``forward``: here targets first in the batch, per-position logits and -100
+    targets, which cross-entropy and the accuracy both leave out."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    x, y = torch.randn(2, 5, 4), torch.tensor([[0, 1, 2, -100, -100], [2, 2, 1, 0, -100]])
+
+    def forward(m, batch):
+        targets, inputs = batch
+        return m(inputs), targets
+
+    def loss_fn(logits, targets):
+        return torch.nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten())
+
+    loss, acc, pred = evaluate(model, [(y, x)], loss_fn, forward)
+    with torch.no_grad():
+        logits = model(x)
+    kept = y != -100
+    assert loss == pytest.approx(torch.nn.functional.cross_entropy(logits[kept], y[kept]).item())
+    assert acc == pytest.approx((logits.argmax(-1)[kept] == y[kept]).float().mean().item())
+    h = train(model, [(y, x)], [(y, x)], epochs=3, lr=1e-1, loss_fn=loss_fn, forward=forward, progress=False)
+    assert len(h.step_loss) == 3 and h.step_loss[-1] < h.step_loss[0] and len(h.val_accuracy) == 3
+
+
+def test_memory_sampling_can_be_switched_off():
+    h = train(_model(), loader(_toy(64), 32), epochs=1, measure_memory=False, progress=False)
+    assert h.peak_memory_mb != h.peak_memory_mb and len(h.step_loss) == 2   # nan: not measured

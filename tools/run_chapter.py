@@ -13,6 +13,14 @@ from myst_nb.core.read import read_myst_markdown_notebook
 from nbclient import NotebookClient
 
 
+def cell_timeout() -> int:
+    """The book build's limit per cell (execute.timeout in _config.yml), so that a run here stops
+    where the build would."""
+    import yaml
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text())
+    return int(config["execute"]["timeout"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("chapter", type=Path, help="a book/<name>.md MyST notebook")
@@ -21,7 +29,7 @@ def main() -> int:
     if not args.chapter.is_file():
         parser.error(f"{args.chapter} does not exist")
     nb = read_myst_markdown_notebook(args.chapter.read_text())
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(args.chapter.parent)}})
+    client = NotebookClient(nb, timeout=cell_timeout(), kernel_name="python3", resources={"metadata": {"path": str(args.chapter.parent)}})
     start, problems = time.perf_counter(), 0
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
