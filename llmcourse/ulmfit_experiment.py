@@ -10,7 +10,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 
 from .data import Article, load_bbc_news
-from .text import Vocab, lm_stream, pad_batch
+from .text import Vocab, lm_loss, lm_stream, pad_batch
 from .ulmfit import AWDLSTM, ConcatPoolClassifier, LanguageModel, error_rate, lm_batches, train_classifier, train_lm
 
 # the chapter's settings, one place; the chapter prints them
@@ -58,7 +58,7 @@ def perplexity(lm: LanguageModel, stream: torch.Tensor, max_batches: int = 40) -
     """exp(mean next-token cross-entropy) on a held-out stream, in evaluation mode."""
     lm.eval()
     batches = lm_batches(stream, CONFIG["batch"], CONFIG["bptt"])[:max_batches]
-    loss = sum(torch.nn.functional.cross_entropy(lm(x).flatten(0, 1), y.flatten()).item() for x, y in batches)
+    loss = sum(lm_loss(lm(x), y).item() for x, y in batches)  # the loss stages 1 and 2 train on
     return float(np.exp(loss / len(batches)))
 
 
