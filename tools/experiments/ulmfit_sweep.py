@@ -9,11 +9,15 @@ setting, so a run here and the same run in the chapter give the same numbers), a
 stages 1 and 2 (``pretrain``, seed 0). Parts, in this order (a re-run skips the runs already saved):
 
 1. ``ablation``: every configuration of CONFIGS on the whole training split, the chapter's rate and
-   budget, seeds 0-2, with a learning curve (training and validation error every 10 steps).
-2. ``lr``: for "from scratch" and "ULMFiT", on the whole training split and on 100 examples, the
-   rates of GRID with seeds 0-2; the rate with the lowest mean validation error is chosen, and if
-   it is on the edge of the grid the grid widens by a factor of 3 that way (at most twice).
-3. ``budget``: the same two at their chosen full-data rate with three times the chapter's budget.
+   budget, seeds 0-2, with a learning curve (error on 400 of the training examples and on the
+   validation split every 10 steps).
+2. ``lr``: for each of SEARCHED, on the whole training split and on 100 examples, the rates of
+   GRID with seeds 0-2; the rate with the lowest mean validation error is chosen, and if it is on
+   the edge of the grid the grid widens by a factor of 3 that way (at most twice).
+3. ``curve``: "pre-trained, no tricks" at the chapter's smaller label counts, seeds 0-2 (the
+   chapter runs ULMFiT and scratch there itself).
+4. ``budget``: each of SEARCHED at its chosen full-data rate with three times the chapter's budget,
+   with learning curves.
 
 The test split is evaluated for every run and never used to choose anything.
 """
@@ -44,15 +48,30 @@ CONFIGS = {
     "pre-trained, no tricks": ("target", dict(gradual=False, discriminative=False)),
     "random init, ULMFiT's tricks": (None, dict(gradual=True, discriminative=True)),
 }
+SEARCHED = ("from scratch", "ULMFiT", "pre-trained, no tricks")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--parts", nargs="*", default=["ablation", "lr", "budget"])
+    parser.add_argument("--parts", nargs="*", default=["ablation", "lr", "curve", "budget"])
+    parser.add_argument("--configs", nargs="*", default=list(SEARCHED), help="what lr and budget run")
+    parser.add_argument("--merge", nargs="*", type=Path, default=[],
+                        help="instead of running, merge these outputs of parallel runs into --out")
     parser.add_argument("--lm-cache", type=Path, default=Path("/tmp/ulmfit_sweep_lms.pt"),
                         help="stages 1 and 2 are saved here and re-used by a re-run")
     args = parser.parse_args()
+    if args.merge:
+        parts = [json.loads(p.read_text()) for p in args.merge]
+        runs, seen = [], set()
+        for r in (r for p in parts for r in p["runs"]):
+            k = (r["config"], r["n"], r["lr"], r["steps"], r["seed"])
+            if k not in seen:
+                seen.add(k)
+                runs.append(r)
+        merged = {**parts[0], "runs": runs, "chosen": {k: v for p in parts for k, v in p["chosen"].items()}}
+        args.out.write_text(json.dumps(merged, indent=1))
+        return
     torch.set_num_threads(1)
     saved = json.loads(args.out.read_text()) if args.out.exists() else {"runs": [], "chosen": {}}
     runs, chosen = saved["runs"], saved["chosen"]
@@ -85,7 +104,7 @@ def main() -> None:
             stage, tricks = CONFIGS[config]
             cpu, wall = time.process_time(), time.perf_counter()
             rec = ex.run(data, n, lms[stage] if stage else None, seed, lr=lr, steps=steps,
-                         record_every=10 if n == full else 0, **tricks)
+                         record_every=10 if n == full and part != "lr" else 0, **tricks)
             rec |= dict(part=part, config=config, cpu_seconds=time.process_time() - cpu,
                         wall_seconds=time.perf_counter() - wall,
                         step_loss=[round(v, 4) for v in rec["step_loss"]])
@@ -107,7 +126,7 @@ def main() -> None:
                 once("ablation", config, full, seed)
     if "lr" in args.parts:
         for n in (full, 100):
-            for config in ("from scratch", "ULMFiT"):
+            for config in args.configs:
                 grid = list(GRID)
                 for _ in range(2):
                     best = min(grid, key=lambda lr: (mean_val(config, n, lr), lr))
@@ -120,8 +139,12 @@ def main() -> None:
                 best = min(grid, key=lambda lr: (mean_val(config, n, lr), lr))
                 chosen[f"{config}|{n}"] = {"lr": best, "grid": grid}
                 save()
+    if "curve" in args.parts:
+        for n in (50, 100, 200):
+            for seed in SEEDS:
+                once("curve", "pre-trained, no tricks", n, seed)
     if "budget" in args.parts:
-        for config in ("from scratch", "ULMFiT"):
+        for config in args.configs:
             lr = chosen[f"{config}|{full}"]["lr"]
             for seed in SEEDS:
                 once("budget", config, full, seed, lr, 3 * ex.CONFIG["clf_steps"])
