@@ -5,6 +5,7 @@ discriminative fine-tuning, gradual unfreezing, and a small AWD-LSTM-style langu
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -196,12 +197,15 @@ def train_lm(lm: LanguageModel, batches: list, epochs: int = 1, lr: float = 3e-3
 
 def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor, *, steps: int, lr: float = 4e-3,
                      batch_size: int = 32, gradual: bool = True, discriminative: bool = True, stlr: bool = True,
-                     unfreeze_every: int | None = None, seed: int = 0, desc: str = "classifier") -> list[float]:
+                     unfreeze_every: int | None = None, seed: int = 0, desc: str = "classifier",
+                     monitor: Callable[[int], None] | None = None) -> list[float]:
     """ULMFiT's classifier fine-tuning for a budget of ``steps`` mini-batches; each switch turns one
     ingredient off for ablations. The paper unfreezes one group per epoch; with a few dozen labelled
     examples an epoch is one or two steps, so by default a group opens every
     steps / (2·(groups - 1)) steps: the first half of the budget unfreezes from the top, the
-    second half trains everything. Returns the loss of every step."""
+    second half trains everything. ``monitor(step)`` runs before each step and once more after
+    the last (``step == steps``), for learning curves; it may evaluate the model, and the model is
+    put back in training mode after it. Returns the loss of every step."""
     if steps < 10 and stlr:
         raise ValueError(f"STLR needs at least 10 steps (cut_frac 0.1), got steps={steps}")
     groups = clf.layer_groups()
@@ -219,9 +223,14 @@ def train_classifier(clf: ConcatPoolClassifier, x: torch.Tensor, y: torch.Tensor
         stage = step // stage_len
         if gradual and step > 0 and step % stage_len == 0 and stage < len(groups):
             groups[-1 - stage].requires_grad_(True)  # every stage_len steps, one more group from the top down
+        if monitor is not None:
+            monitor(step)
+            clf.train()
 
     history = train(clf, minibatches(x, y, batch_size, steps, seed), epochs=1, optimizer=opt, on_step=on_step,
                     seed=seed, desc=desc, progress=False)
+    if monitor is not None:
+        monitor(steps)
     clf.requires_grad_(True)
     return history.step_loss
 

@@ -10,7 +10,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 
 from .data import Article, load_bbc_news
-from .text import Vocab, lm_stream, pad_batch
+from .text import Vocab, lm_loss, lm_stream, pad_batch
 from .ulmfit import AWDLSTM, ConcatPoolClassifier, LanguageModel, error_rate, lm_batches, train_classifier, train_lm
 
 # the chapter's settings, one place; the chapter prints them
@@ -34,6 +34,8 @@ class BBCData:
     y_train: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
+    x_val: torch.Tensor     # the validation articles' classifier texts: choosing rates, never test
+    y_val: torch.Tensor
 
 
 def prepare() -> BBCData:
@@ -45,7 +47,8 @@ def prepare() -> BBCData:
     return BBCData(vocab, lm_stream(vocab, [a.body for a in splits.train]),
                    lm_stream(vocab, [classifier_text(a) for a in splits.train]),
                    lm_stream(vocab, [a.body for a in splits.validation]),
-                   x(splits.train), y(splits.train), x(splits.test), y(splits.test))
+                   x(splits.train), y(splits.train), x(splits.test), y(splits.test),
+                   x(splits.validation), y(splits.validation))
 
 
 def awd_lstm(vocab_size: int) -> AWDLSTM:
@@ -58,7 +61,7 @@ def perplexity(lm: LanguageModel, stream: torch.Tensor, max_batches: int = 40) -
     """exp(mean next-token cross-entropy) on a held-out stream, in evaluation mode."""
     lm.eval()
     batches = lm_batches(stream, CONFIG["batch"], CONFIG["bptt"])[:max_batches]
-    loss = sum(torch.nn.functional.cross_entropy(lm(x).flatten(0, 1), y.flatten()).item() for x, y in batches)
+    loss = sum(lm_loss(lm(x), y).item() for x, y in batches)  # the loss stages 1 and 2 train on
     return float(np.exp(loss / len(batches)))
 
 
@@ -91,6 +94,16 @@ def subset(n: int, seed: int, size: int) -> torch.Tensor:
 def classify(data: BBCData, n: int, encoder_state: dict | None = None, seed: int = 0, **tricks) -> float:
     """Test error of a classifier trained on n labelled examples; ``encoder_state`` None means
     from scratch (one rate for every layer, everything trainable from the start)."""
+    return run(data, n, encoder_state, seed, **tricks)["test_error"]
+
+
+def run(data: BBCData, n: int, encoder_state: dict | None = None, seed: int = 0, *, lr: float | None = None,
+        steps: int | None = None, record_every: int = 0, curve_train: int = 400, **tricks) -> dict:
+    """One classifier run, as ``classify`` (rate and budget default to CONFIG's): its validation and
+    test errors and, with ``record_every`` k, a learning curve: every k steps (and after the last)
+    the error on (at most ``curve_train`` of) its n training examples and on the validation split,
+    in evaluation mode. The curve changes nothing in the run: evaluation draws no random numbers
+    and updates no statistics."""
     torch.manual_seed(seed)
     clf = ConcatPoolClassifier(awd_lstm(len(data.vocab)), n_classes=5)
     if encoder_state is None:
@@ -98,9 +111,20 @@ def classify(data: BBCData, n: int, encoder_state: dict | None = None, seed: int
     else:
         clf.encoder.load_state_dict(encoder_state)
     idx = subset(n, seed, len(data.x_train))
-    kw = dict(steps=CONFIG["clf_steps"], lr=CONFIG["clf_lr"]) | tricks
-    train_classifier(clf, data.x_train[idx], data.y_train[idx], seed=seed, desc=f"n = {n}", **kw)
-    return error_rate(clf, data.x_test, data.y_test)
+    x, y = data.x_train[idx], data.y_train[idx]
+    steps, lr = steps or CONFIG["clf_steps"], lr or CONFIG["clf_lr"]
+    curve = dict(step=[], train_error=[], val_error=[])
+
+    def record(step: int) -> None:
+        if step % record_every == 0 or step == steps:
+            curve["step"].append(step)
+            curve["train_error"].append(error_rate(clf, x[:curve_train], y[:curve_train]))
+            curve["val_error"].append(error_rate(clf, data.x_val, data.y_val))
+
+    loss = train_classifier(clf, x, y, steps=steps, lr=lr, seed=seed, desc=f"n = {n}",
+                            monitor=record if record_every else None, **tricks)
+    return dict(n=n, seed=seed, lr=lr, steps=steps, step_loss=loss, curve=curve if record_every else None,
+                val_error=error_rate(clf, data.x_val, data.y_val), test_error=error_rate(clf, data.x_test, data.y_test))
 
 
 @torch.no_grad()
