@@ -593,4 +593,8 @@ def freeze_all_but_top_k_edges(student: Student, rng: Random) -> None:
     for _ in range(3):
         n = rng.randint(1, 8)
         cases += [topk_case(rng, n, 0), topk_case(rng, n, n), topk_case(rng, n, n + rng.randint(1, 3))]
+    # and always one k between n and 2n: there layers[n - k:] wraps around to a partial list (at k >= 2n it is the
+    # whole list again, so without this case a wrap-around bug escaped when every draw had a small n)
+    n = rng.randint(3, 8)
+    cases.append(topk_case(rng, n, n + rng.randint(1, n - 1)))
     judge_topk(student, cases)

@@ -98,3 +98,10 @@ def test_a_missing_adapter_leaves_adapted_ffn_gradable():
     cells = grading.reference_cells(ASSIGNMENT) | {"houlsby_adapter": ""}
     results = verdicts(cells, 1, {"adapted_ffn"})
     assert all(v.passed for v in results.values()), {g: v.message for g, v in results.items()}
+
+
+def test_the_wrap_around_mutant_is_caught_at_the_seed_it_once_escaped():
+    """Seed 123 drew only layer counts n with k >= 2n, where layers[n - k:] is the whole list again."""
+    mutant = next(m for m in grading.mutants(ASSIGNMENT) if m.name == "topk_slice_n_minus_k")
+    results = verdicts(grading.reference_cells(ASSIGNMENT) | mutant.cells, 123, set(mutant.cells))
+    assert results["freeze_all_but_top_k_edges"].passed is False, results["freeze_all_but_top_k_edges"].message
