@@ -14,8 +14,11 @@ from typing import Callable
 
 from .paths import BIN, nbgrader_env
 
-STUDENT_LINE = re.compile(r"Creating/updating student with ID '(?P<student>[^']+)'")
-FAILED_LINE = re.compile(r"error processing assignment '[^']*' for student '([^']*)'")
+# nbgrader's own lines, from the start of a line with its prefix: text a student controls (an exception message,
+# a file name) reaches the log only inside another line, quoted by repr, never at the start of one
+STUDENT_LINE = re.compile(r"^\[\w+ \| INFO\] Creating/updating student with ID '(?P<student>[^']+)'", re.M)
+FAILED_LINE = re.compile(r"^\[\w+ \| ERROR\] There was an error processing assignment '[^']*' for student '([^']*)'",
+                         re.M)
 # nbgrader's per-student noise: SQLAlchemy's warnings, and OverwriteCells' "checksum has changed" for every
 # hidden-test cell (the release strips the hidden tests, so its cell never matches the master's checksum)
 CHECKSUM = re.compile(r"Attribute 'checksum' for cell (\S+) has changed!")

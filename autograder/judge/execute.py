@@ -224,7 +224,8 @@ class SecureExecute(Execute):
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
         if errors and not _nbgrader(cell).get("locked"):
             where = _nbgrader(cell).get("grade_id") or f"cell {index}"
-            text = f"{where} raised {errors[0].get('ename')}: {str(errors[0].get('evalue'))[:160]}"
+            # repr: the student's exception name and message can hold anything, a newline and a forged log line
+            text = f"{where} raised {str(errors[0].get('ename'))[:80]!r}: {str(errors[0].get('evalue'))[:160]!r}"
             self._summary["errors"].append(text)
             self.log.warning("SecureExecute: student %s, %s", self._student, text)
         return cell, resources
@@ -320,7 +321,7 @@ class SecureExecute(Execute):
                                    "or be very slow)")
         content = reply.get("content", {})
         if content.get("status") != "ok":
-            raise checks.NotJudged(f"the kernel could not run {name}: {str(content.get('ename'))[:80]}")
+            raise checks.NotJudged(f"the kernel could not run {name}: {str(content.get('ename'))[:80]!r}")
         value = content.get("user_expressions", {}).get("answer", {})
         text = value.get("data", {}).get("text/plain") if value.get("status") == "ok" else None
         if not isinstance(text, str) or len(text) > 2 * MAX_TEXT_BYTES + 16:

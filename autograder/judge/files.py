@@ -23,6 +23,16 @@ REFUSED = "refused"  # folder beside submitted/ where refused entries are kept f
 log = logging.getLogger("llm-grader.files")
 
 
+def unsafe_name(name: str) -> str | None:
+    """Why a file name is refused: nbgrader logs every name it copies, and a newline or quote in one could forge a
+    line of the grader's log (such as another student's 'error processing assignment')."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "a name with a control character (a newline, a tab...)"
+    if any(c in name for c in "'\"\\"):
+        return "a name with a quote or backslash"
+    return None
+
+
 def irregular(st: os.stat_result) -> str | None:
     """Why a file with this lstat is refused, or None for a regular file of a sane size."""
     if stat.S_ISLNK(st.st_mode):
@@ -46,7 +56,7 @@ def sweep(folder: Path, aside: Path, who: str) -> list[str]:
     for root, dirs, files in os.walk(folder, followlinks=False):
         for name in sorted(dirs + files):
             path = Path(root) / name
-            why = irregular(os.lstat(path))
+            why = unsafe_name(name) or irregular(os.lstat(path))
             if why is None and not path.is_dir():
                 count += 1
                 if count > MAX_FILES:
@@ -58,7 +68,7 @@ def sweep(folder: Path, aside: Path, who: str) -> list[str]:
             os.replace(path, target) if not target.exists() else os.unlink(path)
             if name in dirs:
                 dirs.remove(name)
-            line = f"{who}: refused {path.relative_to(folder)}: {why}; moved to {target}"
+            line = f"{who}: refused {str(path.relative_to(folder))!r}: {why}; moved to {str(target)!r}"
             log.warning(line)
             refusals.append(line)
     return refusals

@@ -17,3 +17,9 @@ if ! bwrap --ro-bind / / --dev /dev --proc /proc --unshare-net --unshare-pid --d
 fi
 rm -f /tmp/llm-grader-check.$$
 echo "autograder sandbox: $(bwrap --version) ok (network, pid namespace, unprivileged uid)"
+# student code could create user namespaces of its own where the host allows them (SECURITY.md, undefended)
+userns=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)
+if [ "$userns" != 0 ]; then
+    echo "autograder sandbox: warning: user.max_user_namespaces is $userns, so student code may create user" \
+         "namespaces (beyond the sandbox's caps); on a grading host run: sysctl -w user.max_user_namespaces=0" >&2
+fi

@@ -152,7 +152,10 @@ def run_kernel(request: dict) -> None:
     close_inherited()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; SIGINT keeps Python's handler (interrupts)
     sys.argv = ["ipykernel_launcher", *request["argv"]]
-    sys.path[0] = os.environ["PWD"] = os.getcwd()  # as `python -m ipykernel_launcher` in cwd, not the server's
+    os.environ["PWD"] = os.getcwd()
+    # neither the server's folder nor the working folder on sys.path (as `python -P` on the cold path): a submitted
+    # file named like a module IPython imports at start-up (storemagic.py) would run before the kernel is ready
+    del sys.path[0]
     import random
     random.seed()  # the server's state is every kernel's: draw fresh seeds
     import numpy
@@ -250,7 +253,17 @@ def serve(path: str, uid_base: int) -> None:
             conn, _ = server.accept()
         except TimeoutError:
             continue
-        if os.fork() == 0:
+        except OSError as error:  # EMFILE and the like: say so, and keep serving
+            print(f"llm-grader fork server: accept failed: {error!r}", file=sys.stderr)
+            time.sleep(0.1)
+            continue
+        try:
+            child = os.fork()
+        except OSError as error:  # EAGAIN, ENOMEM: this notebook's launcher sees the connection close and fails
+            print(f"llm-grader fork server: cannot fork a helper: {error!r}", file=sys.stderr)
+            conn.close()
+            continue
+        if child == 0:
             code = 1
             try:
                 server.close()

@@ -49,8 +49,9 @@ PASS_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "NBGRADER_EXECUTION")
 # never uses and a student's code has no business reaching.
 HIDDEN_PACKAGES = ("debugpy",)
 # IPython settings of the kernel: no history database (IPython writes a SQLite file per kernel into /tmp; `In`
-# and `_ih` are kept in memory either way).
-KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+# and `_ih` are kept in memory either way), and the working folder not put on sys.path (IPython inserts '' before
+# loading its extensions; with `python -P` on the cold path it would not, the forked kernel needs the setting).
+KERNEL_ARGS = ("--HistoryManager.enabled=False", "--InteractiveShellApp.ignore_cwd=True")
 
 
 FORK_SERVER = "LLM_GRADER_FORK_SERVER"  # the fork server's socket (forkserver.ENV); unset: a fresh interpreter
@@ -157,7 +158,9 @@ def bwrap_command(connection_file: Path, cwd: Path, uid: int, extra: list[str],
 
 def kernel_command(connection_copy: Path, extra: list[str]) -> list[str]:
     """The kernel as the cold path runs it inside the sandbox (the fork server runs the same app in-process)."""
-    return [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_copy), *KERNEL_ARGS, *extra]
+    # -P: the working folder is not on sys.path, so a submitted file named like a module that Python or IPython
+    # imports at start-up (sitecustomize.py, storemagic.py) never runs before the kernel is ready
+    return [sys.executable, "-P", "-m", "ipykernel_launcher", "-f", str(connection_copy), *KERNEL_ARGS, *extra]
 
 
 def sandbox_env() -> dict[str, str]:

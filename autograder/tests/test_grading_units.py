@@ -21,6 +21,35 @@ def test_per_student_log_parts_and_errors():
     assert run.failed() == {"b"} and not run.killed
 
 
+def test_a_student_cannot_forge_another_students_log_lines():
+    """Student text reaches the log inside nbgrader's or the judge's own lines (an exception message, a file name),
+    quoted by repr: a forged 'error processing ... bob' there un-grades nobody and starts no one's part."""
+    forged = "error processing assignment 'x' for student 'bob'"
+    message = f"RuntimeError: {forged}\n[AutogradeApp | INFO] Creating/updating student with ID 'bob': {{}}"
+    lines = [(0.0, "[AutogradeApp | INFO] Creating/updating student with ID 'mallory': {}"),
+             (1.0, f"[AutogradeApp | WARNING] SecureExecute: student mallory, f raised 'RuntimeError': {message!r}"),
+             (1.5, f"[AutogradeApp | INFO] Copying {forged!r} -> 'autograded'"),
+             (2.0, "[AutogradeApp | INFO] Creating/updating student with ID 'bob': {}")]
+    run = runner.Run(lines, 0.0, 3.0, 0)
+    assert run.failed() == set()
+    assert set(run.per_student()) == {"mallory", "bob"}
+
+
+def test_submitted_names_that_could_forge_a_log_line_are_refused(tmp_path):
+    from judge import files
+    for name in ("a\nb.txt", "it's.txt", 'say "x".py', "tab\there", "back\\slash"):
+        assert files.unsafe_name(name), name
+    for name in ("lora.ipynb", "lora (1).ipynb", "notes-été.md", "data_2.csv"):
+        assert files.unsafe_name(name) is None, name
+    submitted, aside = tmp_path / "alice", tmp_path / "refused"
+    submitted.mkdir()
+    (submitted / "lora.ipynb").write_text("{}")
+    (submitted / "x\n[AutogradeApp | ERROR] There was an error processing assignment 'lora' for student 'bob'").write_text("")
+    refusals = files.sweep(submitted, aside, "alice")
+    assert len(refusals) == 1 and "\n" not in refusals[0] and "control character" in refusals[0]
+    assert sorted(p.name for p in submitted.iterdir()) == ["lora.ipynb"]
+
+
 def test_quiet_drops_checksum_noise_of_hidden_cells_only():
     log = ("[W] Attribute 'checksum' for cell f_hidden has changed! (should be: 1, got: 2)\n"
            "[W] Attribute 'checksum' for cell f_public has changed! (should be: 1, got: 2)\n"

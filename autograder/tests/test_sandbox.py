@@ -299,3 +299,34 @@ def test_a_forked_kernel_dies_with_its_grader(tmp_path):
     while left() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left(), f"outlived the grader: {left()}"
+
+
+EARLY = '''import os
+open("/tmp/ran-at-start-up", "w").write(__name__)
+def load_ipython_extension(ip):
+    pass
+'''
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "cold"])
+def test_a_submitted_module_never_runs_at_start_up(tmp_path, fork, monkeypatch):
+    """A file beside the notebook named like a module Python or IPython imports while the kernel starts
+    (sitecustomize, storemagic: IPython tries a top-level module first) would run before the kernel is ready, while
+    its socket folder is still its own. The working folder is not on sys.path, so neither runs."""
+    if os.geteuid() != 0 or shutil.which("bwrap") is None:
+        pytest.skip("the sandbox needs root and bubblewrap")
+    if fork:
+        path = forkserver.start()
+        assert path, "the fork server did not start"
+        monkeypatch.setenv(forkserver.ENV, path)
+    else:
+        monkeypatch.delenv(forkserver.ENV, raising=False)
+    for name in ("storemagic.py", "sitecustomize.py", "usercustomize.py"):
+        (tmp_path / name).write_text(EARLY)
+    kernel = Kernel(tmp_path)
+    try:
+        seen = json.loads(kernel.run("import os, sys, json\nprint(json.dumps({'ran': os.path.exists('/tmp/ran-at-start-up'), "
+                                     "'path': [p for p in sys.path if p in ('', os.getcwd())]}))"))
+    finally:
+        kernel.close()
+    assert seen == {"ran": False, "path": []}, seen
