@@ -102,9 +102,9 @@ def copy_regular_tree(src: Path, dest: Path, ignore=None) -> list[str]:
                 continue
             count += 1
             why = (f"more than {MAX_FILES} files" if count > MAX_FILES
-                   else copy_regular(Path(root) / name, Path(dest) / rel / name))
+                   else unsafe_name(name) or copy_regular(Path(root) / name, Path(dest) / rel / name))
             if why:
-                refusals.append(f"refused {rel / name}: {why}")
+                refusals.append(f"refused {str(rel / name)!r}: {why}")
     return refusals
 
 

@@ -284,7 +284,7 @@ def test_nbgrader_collect_does_not_follow_a_symlink_in_the_exchange(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (folder / "ulmfit.ipynb").is_file()
     assert not (folder / "notes.txt").exists() and not (folder / "hard.txt").exists(), sorted(folder.iterdir())
-    assert "refused notes.txt: a symbolic link" in done.stdout + done.stderr
+    assert "refused 'notes.txt': a symbolic link" in done.stdout + done.stderr
 
 
 # ------------------------------------------------------------------------------------------ deleted cells

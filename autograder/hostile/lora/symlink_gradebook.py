@@ -2,7 +2,7 @@ r"""Leak the gradebook through the submission: notes.txt is a symlink to the cou
 notebook prints it.
 Expected: 27
 Base: reference
-Log: refused notes.txt: a symbolic link
+Log: refused 'notes.txt': a symbolic link
 Symlink: notes.txt -> gradebook.db
 """
 # %% lora_params
